@@ -14,6 +14,8 @@ export interface HttpResponse {
   body: Buffer;
   /** The URL that answered (after redirects, if any were followed). */
   url: string;
+  /** The method of the request that got this answer (after redirects). */
+  method?: HttpRequest['method'];
 }
 
 /** Counters a run reads for its summary; the HTTP layer increments them. */
@@ -34,7 +36,14 @@ export interface Authenticator {
   appliesTo(url: URL): boolean;
   /**
    * Called after a 401 from an origin the credential applies to: drop the cached token and get a
-   * new one. Returns false when refreshing cannot help (static credentials).
+   * new one. Returns false when refreshing cannot help (static credentials). `rejected` is what
+   * `authorize` added to the refused request, so a credential already renewed by a concurrent
+   * caller is not renewed twice.
    */
-  refresh(): Promise<boolean>;
+  refresh(rejected?: Readonly<Record<string, string>>): Promise<boolean>;
+  /**
+   * Secret values this credential currently uses (secrets, tokens), so every message built from
+   * upstream text or URLs can mask them. Optional: static redaction patterns apply regardless.
+   */
+  secrets?(): string[];
 }

@@ -1,0 +1,105 @@
+import type { Destination, FlowRecord, StateEntry } from '../destinations/destination.js';
+import { readPath, shapeRecord } from '../source/record-shaper.js';
+import { crashPoint } from './crash-points.js';
+import type { SourcePlan } from '../source/source-plan.js';
+import { IncrementalWindow } from './incremental-window.js';
+import { readStep, type PageReaderContext } from './page-reader.js';
+import type { RunCounts } from './run-summary.js';
+
+export interface PartitionJob {
+  key: string;
+  vars: Readonly<Record<string, unknown>>;
+  parent?: Readonly<Record<string, unknown>>;
+}
+
+export interface PartitionRunOptions {
+  plan: SourcePlan;
+  reader: PageReaderContext;
+  destination: Destination;
+  state: ReadonlyMap<string, unknown>;
+  counts: RunCounts;
+  warnings: string[];
+  /** Pages per partition; the plan's max_pages unless the Test button lowers it. */
+  maxPages: number;
+  /** When false (the Test button), no state is committed. */
+  commitState: boolean;
+  onPage?: () => void;
+}
+
+/**
+ * Reads one partition (one survey, say) and writes each page as one batch. An ascending source
+ * commits its bookmark with every batch; a newest-first source commits it once, with the batch
+ * that ends the pass.
+ */
+export async function runPartition(job: PartitionJob, options: PartitionRunOptions): Promise<void> {
+  const { plan, destination, counts } = options;
+  const window = plan.incremental === undefined ? undefined : new IncrementalWindow(plan.incremental, options.state.get(job.key));
+  const extra = window?.requestExtra();
+  const context = { params: job.vars, ...(job.parent === undefined ? {} : { parent: job.parent }) };
+
+  const pages = readStep(options.reader, {
+    step: plan.step,
+    vars: job.vars,
+    maxPages: options.maxPages,
+    ...(extra === undefined ? {} : { extra }),
+    ...(window === undefined ? {} : { isLast: (records) => window.reached(records) }),
+  });
+
+  let complete = true;
+  for await (const page of pages) {
+    counts.pages += 1;
+    if (page.truncatedByMaxPages) complete = false;
+    counts.records_read += page.records.length;
+    if (page.truncatedByMaxPages) options.warnings.push(`max_pages (${options.maxPages}) reached for ${partitionLabel(job.key)}; the rest was not read`);
+
+    const matching = matchParam(page.records, plan, job.vars);
+    const kept = window === undefined ? matching : window.filter(matching);
+    const records = shapeAll(kept, plan, context);
+    const ascending = window !== undefined && plan.incremental?.order === 'asc';
+    const state = ascending && options.commitState ? stateFor(job.key, window) : undefined;
+
+    crashPoint('before-write');
+    const result = await destination.write({ records, ...(state === undefined ? {} : { state }) });
+    crashPoint('after-commit');
+    counts.records_written += result.written;
+    options.onPage?.();
+    crashPoint('between-pages');
+  }
+
+  // A newest-first pass cut short by max_pages did not reach the old bookmark: keep it.
+  if (window !== undefined && options.commitState && complete) {
+    const state = stateFor(job.key, window);
+    if (state !== undefined) {
+      crashPoint('before-write');
+      await destination.write({ records: [], state });
+      crashPoint('after-commit');
+    }
+  }
+}
+
+function shapeAll(records: readonly FlowRecord[], plan: SourcePlan, context: Parameters<typeof shapeRecord>[2]): FlowRecord[] {
+  const shape = plan.step.shape;
+  if (shape === undefined) return records as FlowRecord[];
+
+  const out: FlowRecord[] = [];
+  for (const record of records) out.push(...shapeRecord(record, shape, context));
+  return out;
+}
+
+/** A template step that lists many things keeps only the one a parameter names, when given. */
+function matchParam(records: FlowRecord[], plan: SourcePlan, vars: Readonly<Record<string, unknown>>): FlowRecord[] {
+  const match = plan.step.matchParam;
+  const wanted = match === undefined ? undefined : vars[match.param];
+  if (match === undefined || wanted === undefined) return records;
+
+  return records.filter((record) => String(readPath(record, match.field)) === String(wanted));
+}
+
+function stateFor(key: string, window: IncrementalWindow): StateEntry[] | undefined {
+  const bookmark = window.bookmark();
+  return bookmark === undefined ? undefined : [{ partition: key, value: bookmark }];
+}
+
+function partitionLabel(key: string): string {
+  return key === '' ? 'the source' : key;
+}

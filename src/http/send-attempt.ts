@@ -1,0 +1,115 @@
+import type { Dispatcher } from 'undici';
+
+import { ResponseTooLargeError, RunCancelledError } from '../errors/errors.js';
+import type { HttpRequest, HttpResponse } from './http-types.js';
+import { readBody, TruncatedBodyError } from './read-body.js';
+import type { NetworkFailure } from './retry-policy.js';
+
+/** One attempt's result: a fully read answer, or a transport failure the policy will judge. */
+export type AttemptResult =
+  | { kind: 'response'; response: HttpResponse }
+  | { kind: 'failure'; failure: NetworkFailure; error: unknown };
+
+export interface AttemptOptions {
+  dispatcher: Dispatcher;
+  timeoutMs: number;
+  maxBodyBytes: number;
+  signal: AbortSignal | undefined;
+  onBytes: (count: number) => void;
+  /** The request as it may appear in messages (secrets masked). */
+  describe: () => string;
+}
+
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+/**
+ * Sends `request` (credential already applied) once and reads the whole body. Throws only what no
+ * retry can fix: RunCancelledError when `signal` aborts, ResponseTooLargeError.
+ */
+export async function sendAttempt(
+  request: HttpRequest,
+  options: AttemptOptions,
+): Promise<AttemptResult> {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
+  const signal =
+    options.signal === undefined
+      ? timeout.signal
+      : AbortSignal.any([options.signal, timeout.signal]);
+  let phase: 'headers' | 'body' = 'headers';
+
+  try {
+    const url = new URL(request.url);
+    const res = await options.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: request.method,
+      headers: request.headers ?? {},
+      body: request.body ?? null,
+      signal,
+    });
+    phase = 'body';
+    return { kind: 'response', response: await toResponse(request, res, options) };
+  } catch (error) {
+    if (options.signal?.aborted === true) throw new RunCancelledError();
+    if (error instanceof ResponseTooLargeError) throw error;
+    if (timeout.signal.aborted) return { kind: 'failure', failure: 'timeout', error };
+    return { kind: 'failure', failure: classify(error, phase), error };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function toResponse(
+  request: HttpRequest,
+  res: Dispatcher.ResponseData,
+  options: AttemptOptions,
+): Promise<HttpResponse> {
+  const headers = flattenHeaders(res.headers);
+  const body = await readBody(res.body, {
+    maxBodyBytes: options.maxBodyBytes,
+    headers,
+    onBytes: options.onBytes,
+    describe: options.describe,
+  });
+  return { status: res.statusCode, headers, body, url: request.url, method: request.method };
+}
+
+/** Which transport failure an error is; anything that broke after the headers is "truncated". */
+export function classify(error: unknown, phase: 'headers' | 'body'): NetworkFailure {
+  if (error instanceof TruncatedBodyError) return 'truncated';
+
+  const code = errorCode(error);
+  if (code === 'ECONNREFUSED') return 'refused';
+  if (code !== undefined && TIMEOUT_CODES.has(code)) return 'timeout';
+  if (phase === 'body') return 'truncated';
+  if (code !== undefined && RESET_CODES.has(code)) return 'reset';
+  return 'other';
+}
+
+function errorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === 'object' && current !== null; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
+function flattenHeaders(
+  raw: Record<string, string | string[] | undefined>,
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    out[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  return out;
+}
