@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 
 import { TokenCache, type TokenCacheOptions } from './token-cache.js';
 
+// TODO(#3): one cache per process; each worker process asks for its own token.
+
 /**
  * The token caches of one process, one per credential identity (token URL, client id, a hash of
  * the secret, scope, method and extra parameters), so every flow using a credential shares its

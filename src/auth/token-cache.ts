@@ -25,8 +25,8 @@ export interface TokenCacheOptions {
 
 interface CachedToken {
   token: string;
+  /** When `getToken` stops handing this token out and fetches a new one. */
   refreshAt: number;
-  expiresAt: number;
 }
 
 /** Tokens remembered for redaction: enough to cover a token still in flight on a slow request. */
@@ -114,14 +114,11 @@ export class TokenCache {
   }
 
   private remember(issued: IssuedToken, startedAt: number): void {
-    // Counted from when the request left, so the upstream's clock can only be later than ours.
+    // The lifetime counts from when the request left: the upstream issued the token later than
+    // that, so our idea of the expiry is never later than its own.
     const lifetimeMs = issued.lifetimeS * 1000;
-    const expiresAt = startedAt + lifetimeMs;
-    this.current = {
-      token: issued.accessToken,
-      refreshAt: expiresAt - refreshMarginMs(lifetimeMs),
-      expiresAt,
-    };
+    const refreshAt = startedAt + lifetimeMs - refreshMarginMs(lifetimeMs);
+    this.current = { token: issued.accessToken, refreshAt };
 
     this.issued.unshift(issued.accessToken);
     this.issued.length = Math.min(this.issued.length, REMEMBERED_TOKENS);

@@ -146,6 +146,8 @@ export function buildEmulatorCommand(commandOptions: EmulatorCommandOptions = {}
       const options = emulatorOptionsFromFlags(flags);
       const logger = commandOptions.logger ?? createLogger();
       const emulator = await startEmulator({ ...options, logger });
+      // Listen for signals before announcing: a caller may stop us as soon as it reads the line.
+      const stopped = untilSignal();
       const stdout = commandOptions.stdout ?? process.stdout;
       stdout.write(
         `${JSON.stringify({
@@ -157,7 +159,7 @@ export function buildEmulatorCommand(commandOptions: EmulatorCommandOptions = {}
         })}\n`,
       );
 
-      await untilSignal();
+      await stopped;
       logger.info({}, 'emulator stopping');
       await emulator.close();
     });

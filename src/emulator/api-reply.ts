@@ -3,7 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** An answer before it is written: handlers return these; the pipeline applies faults to them. */
 export interface ApiReply {
   status: number;
-  body: string;
+  body: string | Buffer;
   contentType: string;
   headers?: Record<string, string>;
 }

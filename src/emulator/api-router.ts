@@ -161,19 +161,19 @@ function answer(
 
 /** Writes a reply; with `truncate`, half the body and then the connection ends. */
 export function writeReply(response: ServerResponse, reply: ApiReply, truncate = false): void {
-  const body = Buffer.from(reply.body);
   const headers: Record<string, string | number> = { ...reply.headers };
   if (reply.status !== 204) {
     headers['content-type'] = reply.contentType;
-    headers['content-length'] = body.length;
+    headers['content-length'] = Buffer.byteLength(reply.body);
   }
 
   response.writeHead(reply.status, headers);
   if (!truncate) {
-    response.end(reply.status === 204 ? undefined : body);
+    response.end(reply.status === 204 ? undefined : reply.body);
     return;
   }
 
+  const body = Buffer.from(reply.body);
   response.write(body.subarray(0, Math.floor(body.length / 2)), () => response.socket?.end());
 }
 

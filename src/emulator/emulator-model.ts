@@ -1,5 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 
+import { stringifyJson } from './api-reply.js';
 import { deriveKey, urlSafeMac } from './derive-key.js';
 import type { EmulatorClock } from './emulator-clock.js';
 import {
@@ -20,6 +21,8 @@ import { buildSurvey } from './survey-generator.js';
 
 const YEAR_SECONDS = 365 * 24 * 3600;
 const MAX_TOKENS = 20_000;
+/** Serialized responses kept for re-reads (about 30 MB at most); records never change. */
+const MAX_CACHED_RESPONSES = 20_000;
 
 export interface EmulatorModelOptions {
   seed: number;
@@ -54,6 +57,7 @@ export class EmulatorModel {
   private readonly surveys: Survey[] = [];
   private readonly keys = new Map<string, ApiKey>();
   private readonly tokens = new Map<string, { key: ApiKey; expiresMs: number }>();
+  private readonly responseCache = new Map<string, Buffer>();
   private readonly secret: Buffer;
   private keyCount = 0;
   private tokenCount = 0;
@@ -169,6 +173,25 @@ export class EmulatorModel {
       user: user === null ? null : survey.site.user(user),
       bigIds: this.bigIds,
     });
+  }
+
+  /** One response as UTF-8 JSON, from a bounded cache (generation dominates page cost). */
+  responseBytes(survey: Survey, entry: ResponseEntry): Buffer {
+    const cacheKey = `${survey.ordinal}:${entry.seq}`;
+    let text = this.responseCache.get(cacheKey);
+    if (text === undefined) {
+      text = Buffer.from(stringifyJson(this.responseJson(survey, entry), this.bigIds));
+      if (this.responseCache.size >= MAX_CACHED_RESPONSES) {
+        const oldest = this.responseCache.keys().next();
+        if (oldest.done !== true) {
+          this.responseCache.delete(oldest.value);
+        }
+      }
+
+      this.responseCache.set(cacheKey, text);
+    }
+
+    return text;
   }
 
   private isExpired(key: ApiKey): boolean {

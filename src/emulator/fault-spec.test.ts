@@ -15,8 +15,16 @@ function issuePath(run: () => unknown): string | undefined {
 
 describe('parseFault', () => {
   it('reads what, when, where and extra keys', () => {
-    expect(parseFault('status=429,at=3,retry_after=2')).toEqual({ status: 429, at: 3, retryAfter: '2' });
-    expect(parseFault('status=502,html,rate=0.05')).toEqual({ status: 502, html: true, rate: 0.05 });
+    expect(parseFault('status=429,at=3,retry_after=2')).toEqual({
+      status: 429,
+      at: 3,
+      retryAfter: '2',
+    });
+    expect(parseFault('status=502,html,rate=0.05')).toEqual({
+      status: 502,
+      html: true,
+      rate: 0.05,
+    });
     expect(parseFault('reset,every=4,times=2,path=/responses')).toEqual({
       reset: true,
       every: 4,
@@ -31,7 +39,9 @@ describe('parseFault', () => {
       insert: 5,
       short: 1,
     });
-    expect(parseFault('status=503,retry_after=Wed, 21 Oct 2015 07:28:00 GMT'.replace(', ', ' '))).toMatchObject({
+    expect(
+      parseFault('status=503,retry_after=Wed, 21 Oct 2015 07:28:00 GMT'.replace(', ', ' ')),
+    ).toMatchObject({
       status: 503,
     });
   });
@@ -51,7 +61,11 @@ describe('parseFault', () => {
 
 describe('faultFromJson', () => {
   it('takes the same keys as a JSON object, or a grammar string', () => {
-    expect(faultFromJson({ status: 429, at: 3, retry_after: 2 })).toEqual({ status: 429, at: 3, retryAfter: '2' });
+    expect(faultFromJson({ status: 429, at: 3, retry_after: 2 })).toEqual({
+      status: 429,
+      at: 3,
+      retryAfter: '2',
+    });
     expect(faultFromJson({ reset: true, path: '/oauth' })).toEqual({ reset: true, path: '/oauth' });
     expect(faultFromJson('html,status=504')).toEqual({ html: true, status: 504 });
   });

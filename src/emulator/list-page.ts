@@ -1,4 +1,4 @@
-import { errorReply, jsonReply, type ApiReply, type ApiRequest } from './api-reply.js';
+import { errorReply, type ApiReply, type ApiRequest } from './api-reply.js';
 import type { CursorPayload } from './cursor-codec.js';
 import type { EmulatorContext } from './emulator-context.js';
 import type { FiredFaults } from './fault-injector.js';
@@ -7,7 +7,8 @@ const MAX_LIMIT = 100;
 
 /** One page of a keyset-ordered list, as a data source returns it. */
 export interface SourcePage {
-  results: unknown[];
+  /** Each result as UTF-8 JSON, so serialized records can be reused. */
+  results: Buffer[];
   /** The keyset position of the last result, or null when the page is empty. */
   last: readonly number[] | null;
   more: boolean;
@@ -72,7 +73,8 @@ function parseCursor(
 
 /**
  * Answers a list request: `{"results", "next_cursor"}`, `null` only when nothing follows, with
- * the list-shaping faults (same cursor, endless empty pages, short pages) applied.
+ * the list-shaping faults applied: same cursor, endless empty pages, and short pages (which keep
+ * a cursor even when they reach the end; only an empty page ends them).
  */
 export function listPage(
   context: EmulatorContext,
@@ -94,13 +96,13 @@ export function listPage(
     context.cursors.encode(options.scope, at ?? [], nonce);
   const faults = options.faults;
   if (faults?.emptyForever === true) {
-    return reply(context, [], encode(position, (cursor?.nonce ?? 0) + 1));
+    return reply([], encode(position, (cursor?.nonce ?? 0) + 1));
   }
 
   const page = options.fetch(position, Math.max(limit - (faults?.short ?? 0), 0));
   const after = page.last ?? position;
   let next = page.more ? encode(after) : null;
-  if (faults !== null && faults.short > 0) {
+  if (faults !== null && faults.short > 0 && page.results.length > 0) {
     next = encode(after);
   }
 
@@ -108,9 +110,20 @@ export function listPage(
     next = request.query.get('cursor') ?? encode(after);
   }
 
-  return reply(context, page.results, next);
+  return reply(page.results, next);
 }
 
-function reply(context: EmulatorContext, results: unknown[], next: string | null): ApiReply {
-  return jsonReply(200, { results, next_cursor: next }, { bigInts: context.settings.bigIds });
+const OPEN = Buffer.from('{"results":[');
+const COMMA = Buffer.from(',');
+
+/** Joins pre-serialized results; the bytes equal JSON.stringify of the whole page. */
+function reply(results: Buffer[], next: string | null): ApiReply {
+  const parts: Buffer[] = [OPEN];
+  results.forEach((result, index) => parts.push(...(index === 0 ? [result] : [COMMA, result])));
+  parts.push(Buffer.from(`],"next_cursor":${JSON.stringify(next)}}`));
+  return {
+    status: 200,
+    body: Buffer.concat(parts),
+    contentType: 'application/json; charset=utf-8',
+  };
 }

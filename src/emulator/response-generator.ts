@@ -114,7 +114,9 @@ function answerValue(question: Question, random: SeededRandom, user: SiteUser | 
       const choices = choiceTexts(question);
       const answer = random.pick(choices);
       const commentable = typeof question.choices?.[0] === 'object' && answer === choices.at(-1);
-      return answerOf(question, answer, { comment: commentable ? random.pick(PHRASES).text : null });
+      return answerOf(question, answer, {
+        comment: commentable ? random.pick(PHRASES).text : null,
+      });
     }
     case 'multiple-option': {
       const picked = random.sample(choiceTexts(question), random.between(1, 3));

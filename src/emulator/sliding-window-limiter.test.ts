@@ -50,7 +50,11 @@ describe('the rate limit', () => {
     expect(seconds).toBeGreaterThan(50);
     expect(seconds).toBeLessThanOrEqual(60);
     expect(control.status).toBe(200);
-    expect(emulator.stats()).toMatchObject({ requests: 5, rate_limited: 2, by_status: { '429': 2 } });
+    expect(emulator.stats()).toMatchObject({
+      requests: 5,
+      rate_limited: 2,
+      by_status: { '429': 2 },
+    });
     await emulator.close();
   });
 

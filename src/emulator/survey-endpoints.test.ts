@@ -2,13 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { QUESTION_TYPES } from './survey-generator.js';
 import { startEmulator, type RunningEmulator } from './start-emulator.js';
-import {
-  allPages,
-  apiGet,
-  call,
-  fetchToken,
-  type Page,
-} from './test-support/emulator-client.js';
+import { allPages, apiGet, call, fetchToken, type Page } from './test-support/emulator-client.js';
 
 describe('the survey endpoints', () => {
   let emulator: RunningEmulator;
@@ -43,7 +37,9 @@ describe('the survey endpoints', () => {
 
   it('mixes numeric and survey_<uuid> ids', () => {
     expect(surveyIds.some((id) => typeof id === 'number')).toBe(true);
-    expect(surveyIds.some((id) => typeof id === 'string' && /^survey_[0-9a-f-]{36}$/.test(id))).toBe(true);
+    expect(
+      surveyIds.some((id) => typeof id === 'string' && /^survey_[0-9a-f-]{36}$/.test(id)),
+    ).toBe(true);
   });
 
   it('pages the survey list with a cursor', async () => {
@@ -54,26 +50,39 @@ describe('the survey endpoints', () => {
 
   it('returns one survey unwrapped, with questions of every type and both choice shapes', async () => {
     const answers = await Promise.all(
-      surveyIds.map((id) => apiGet<Record<string, unknown>>(`${sitesUrl}/${encodeURIComponent(String(id))}`, token)),
+      surveyIds.map((id) =>
+        apiGet<Record<string, unknown>>(`${sitesUrl}/${encodeURIComponent(String(id))}`, token),
+      ),
     );
     const questions = answers.flatMap((a) => a.json['questions'] as Record<string, unknown>[]);
-    const choices = questions.flatMap((q) => (Array.isArray(q['choices']) ? (q['choices'] as unknown[]) : []));
+    const choices = questions.flatMap((q) =>
+      Array.isArray(q['choices']) ? (q['choices'] as unknown[]) : [],
+    );
 
     expect(answers[0]?.json).toMatchObject({ id: surveyIds[0], name: expect.any(String) });
     expect(new Set(questions.map((q) => q['type']))).toEqual(new Set(QUESTION_TYPES));
     expect(choices.some((c) => typeof c === 'string')).toBe(true);
-    expect(choices.some((c) => typeof c === 'object' && c !== null && 'allow_comment' in c)).toBe(true);
+    expect(choices.some((c) => typeof c === 'object' && c !== null && 'allow_comment' in c)).toBe(
+      true,
+    );
     expect(questions.some((q) => q['labels'] !== null)).toBe(true);
   });
 
   it('pages responses to the end: exactly the count, newest first, unique ids', async () => {
     const pages = await allPages(responsesUrl(), token, 100);
     const records = pages.flatMap((page) => page.results);
-    const keys = records.map((r) => [Date.parse(String(r['created_time'])), Number(r['id'])] as const);
+    const keys = records.map(
+      (r) => [Date.parse(String(r['created_time'])), Number(r['id'])] as const,
+    );
 
     expect(pages.map((p) => p.results.length)).toEqual([100, 100, 50]);
     expect(new Set(records.map((r) => r['id'])).size).toBe(250);
-    expect(keys.every(([t, id], i) => i === 0 || t < keys[i - 1]![0] || (t === keys[i - 1]![0] && id < keys[i - 1]![1]))).toBe(true);
+    expect(
+      keys.every(
+        ([t, id], i) =>
+          i === 0 || t < keys[i - 1]![0] || (t === keys[i - 1]![0] && id < keys[i - 1]![1]),
+      ),
+    ).toBe(true);
     expect(keys.some(([t], i) => i > 0 && t === keys[i - 1]![0])).toBe(true);
   });
 
@@ -100,9 +109,15 @@ describe('the survey endpoints', () => {
       .flatMap((page) => page.results);
     const text = JSON.stringify(records);
     const attributeTypes = new Set(
-      records.flatMap((r) => (r['user_attributes'] as { value: unknown }[]).map((a) => (Array.isArray(a.value) ? 'array' : a.value === null ? 'null' : typeof a.value))),
+      records.flatMap((r) =>
+        (r['user_attributes'] as { value: unknown }[]).map((a) =>
+          Array.isArray(a.value) ? 'array' : a.value === null ? 'null' : typeof a.value,
+        ),
+      ),
     );
-    const comments = records.flatMap((r) => (r['answers'] as { answer: unknown }[]).map((a) => a.answer)).filter((a) => typeof a === 'string');
+    const comments = records
+      .flatMap((r) => (r['answers'] as { answer: unknown }[]).map((a) => a.answer))
+      .filter((a) => typeof a === 'string');
 
     expect(text).toMatch(/[\u0600-\u06ff]/);
     expect(text).toMatch(/[\u4e00-\u9fff]/);
@@ -111,7 +126,9 @@ describe('the survey endpoints', () => {
     expect(records.some((r) => r['is_complete'] === false)).toBe(true);
     expect(records.some((r) => r['recording_url'] === null)).toBe(true);
     expect(records.some((r) => 'window_size' in r)).toBe(true);
-    expect(attributeTypes).toEqual(new Set(['string', 'number', 'boolean', 'null', 'object', 'array']));
+    expect(attributeTypes).toEqual(
+      new Set(['string', 'number', 'boolean', 'null', 'object', 'array']),
+    );
     expect(comments).toContain('');
     expect(Math.max(...comments.map((c) => Buffer.byteLength(String(c))))).toBeGreaterThan(3000);
   });
@@ -130,7 +147,10 @@ describe('the survey endpoints', () => {
     const other = await apiGet<Page>(`${responsesUrl(1)}?limit=10`, token);
 
     for (const bad of [flipped, 'abc', String(other.json.next_cursor)]) {
-      const answer = await apiGet(`${responsesUrl(0)}?limit=10&cursor=${encodeURIComponent(bad)}`, token);
+      const answer = await apiGet(
+        `${responsesUrl(0)}?limit=10&cursor=${encodeURIComponent(bad)}`,
+        token,
+      );
       expect(answer.status).toBe(400);
       expect(answer.json).toMatchObject({ error: 'invalid_cursor' });
     }
@@ -153,7 +173,10 @@ describe('the survey endpoints', () => {
   });
 
   it('answers 403 when the key lacks the scope', async () => {
-    const key = emulator.createKey({ organizationId: emulator.organizationId, scopes: ['surveys:read'] });
+    const key = emulator.createKey({
+      organizationId: emulator.organizationId,
+      scopes: ['surveys:read'],
+    });
     const limited = await fetchToken(emulator.url, key.clientId, key.clientSecret);
 
     const surveys = await apiGet(sitesUrl, limited);
@@ -169,14 +192,20 @@ describe('the survey endpoints', () => {
     const key = emulator.createKey({ organizationId: organization.id });
     const observe = await fetchToken(emulator.url, key.clientId, key.clientSecret);
 
-    const answer = await apiGet(`${emulator.url}/v1/sites/${organization.sites[0]?.id}/surveys`, observe);
+    const answer = await apiGet(
+      `${emulator.url}/v1/sites/${organization.sites[0]?.id}/surveys`,
+      observe,
+    );
 
     expect(answer.status).toBe(403);
     expect(answer.json).toMatchObject({ error: 'plan_not_allowed' });
   });
 
   it('answers 405 for a wrong method on a known path', async () => {
-    const answer = await call(sitesUrl, { method: 'DELETE', headers: { authorization: `Bearer ${token}` } });
+    const answer = await call(sitesUrl, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${token}` },
+    });
 
     expect(answer.status).toBe(405);
   });
@@ -215,7 +244,10 @@ describe('emulator knobs on the survey endpoints', () => {
     const token = await fetchToken(emulator.url, emulator.clientId, emulator.clientSecret);
     const survey = emulator.model.organizations[0]!.sites[0]!.surveys[0]!;
 
-    const answer = await apiGet(`${emulator.url}/v1/sites/${emulator.siteId}/surveys/${survey.key}/responses`, token);
+    const answer = await apiGet(
+      `${emulator.url}/v1/sites/${emulator.siteId}/surveys/${survey.key}/responses`,
+      token,
+    );
     const ids = [...answer.text.matchAll(/"id":(\d+)/g)].map((m) => BigInt(m[1]!));
 
     expect(ids).toHaveLength(3);

@@ -84,7 +84,9 @@ export function listSurveys(
       const start = position === null ? 0 : (position[0] ?? 0) + 1;
       const slice = surveys.slice(start, start + count);
       return {
-        results: slice.map((survey) => surveyJson(survey, withQuestions)),
+        results: slice.map((survey) =>
+          Buffer.from(JSON.stringify(surveyJson(survey, withQuestions))),
+        ),
         last: slice.length === 0 ? null : [start + slice.length - 1],
         more: start + slice.length < surveys.length,
       };
@@ -133,7 +135,7 @@ export function listResponses(
       );
       const last = page.entries.at(-1);
       return {
-        results: page.entries.map((entry) => context.model.responseJson(survey, entry)),
+        results: page.entries.map((entry) => context.model.responseBytes(survey, entry)),
         last: last === undefined ? null : [last.createdMs, last.seq],
         more: page.more,
       };

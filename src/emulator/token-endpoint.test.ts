@@ -37,14 +37,21 @@ describe('the token endpoint', () => {
     const answer = await apiGet(`${emulator.url}/v1/sites/${emulator.siteId}/surveys`, token);
 
     expect(answer.status).toBe(200);
-    expect(emulator.stats()).toMatchObject({ requests: 2, token_requests: 1, by_status: { '200': 2 } });
+    expect(emulator.stats()).toMatchObject({
+      requests: 2,
+      token_requests: 1,
+      by_status: { '200': 2 },
+    });
   });
 
   it('accepts client credentials sent with HTTP Basic', async () => {
     const basic = Buffer.from(`${emulator.clientId}:${emulator.clientSecret}`).toString('base64');
     const answer = await call(`${emulator.url}/v1/oauth/token`, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: `Basic ${basic}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: `Basic ${basic}`,
+      },
       body: 'grant_type=client_credentials',
     });
 
@@ -57,7 +64,10 @@ describe('the token endpoint', () => {
 
     for (const answer of [wrong, unknown]) {
       expect(answer.status).toBe(401);
-      expect(answer.json).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
+      expect(answer.json).toEqual({
+        error: 'invalid_client',
+        error_description: expect.any(String),
+      });
       expect(answer.text).not.toContain(emulator.clientSecret);
     }
   });

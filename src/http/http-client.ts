@@ -1,18 +1,22 @@
 import { Agent } from 'undici';
 
-import {
-  AuthError,
-  ForbiddenError,
-  HttpStatusError,
-  NetworkError,
-  RetriesExhaustedError,
-} from '../errors/errors.js';
+import { AuthError, ForbiddenError, HttpStatusError } from '../errors/errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
 import { createSystemClock, type Clock } from './clock.js';
 import { upstreamMessage } from './describe-response.js';
+import {
+  describeRequest,
+  details,
+  errorText,
+  finalError,
+  safeUrl,
+  secretsOf,
+  statusMessage,
+  type Exchange,
+} from './exchange.js';
 import type { Authenticator, HttpCounters, HttpRequest, HttpResponse } from './http-types.js';
 import type { RateBudget } from './rate-budget.js';
-import { redactSecrets, redactUrl } from './redact-secrets.js';
+import { redactSecrets } from './redact-secrets.js';
 import { isFollowableRedirect, redirectedRequest } from './redirect.js';
 import {
   decideRetry,
@@ -61,6 +65,7 @@ export interface SendOptions {
 export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_BODY_BYTES = 256 * 1024 * 1024;
 const DEFAULT_MAX_REDIRECTS = 5;
+const USER_AGENT = 'hotjar-flow';
 
 /** What one attempt sends on top of the request: the credential, applied. */
 interface Prepared {
@@ -68,17 +73,7 @@ interface Prepared {
   headers: Record<string, string>;
 }
 
-/** The state of one logical request across its attempts. */
-interface Exchange {
-  request: HttpRequest;
-  options: SendOptions;
-  logger: Logger;
-  originalOrigin: string;
-  startedAt: number;
-  failures: number;
-  redirects: number;
-  refreshedJustNow: boolean;
-}
+// TODO(#3): no HTTP(S) proxy support (HTTPS_PROXY / NO_PROXY are not read).
 
 /**
  * Sends requests with retries, a rate budget, a credential bound to its origins, and one
@@ -143,8 +138,9 @@ export class HttpClient {
 
       exchange.refreshedJustNow = false;
       if (res.status < 400 || (options.passStatuses ?? []).includes(res.status)) return res;
-      if (res.status === 403)
-        throw new ForbiddenError(this.statusMessage(exchange, res), details(exchange, res));
+      if (res.status === 403) {
+        throw new ForbiddenError(statusMessage(exchange, res), details(exchange, res));
+      }
     }
 
     const outcome = toOutcome(result);
@@ -157,7 +153,7 @@ export class HttpClient {
       nowMs: this.clock.now(),
       ...(options.retry === undefined ? {} : { options: options.retry }),
     });
-    if (!decision.retry) throw this.finalError(exchange, result, decision);
+    if (!decision.retry) throw finalError(exchange, result, decision);
 
     await this.waitBeforeRetry(exchange, result, decision);
     return undefined;
@@ -192,6 +188,7 @@ export class HttpClient {
 
     const headers = {
       'accept-encoding': 'gzip, deflate',
+      'user-agent': USER_AGENT,
       ...lowerKeys(request.headers),
       ...lowerKeys(prepared.headers),
     };
@@ -205,7 +202,7 @@ export class HttpClient {
         onBytes: (count) => {
           if (counters !== undefined) counters.bytes += count;
         },
-        describe: () => this.describeRequest(exchange),
+        describe: () => describeRequest(exchange),
       },
     );
     if (result.kind === 'response') result.response.url = request.url;
@@ -216,7 +213,7 @@ export class HttpClient {
     exchange.redirects += 1;
     const limit = exchange.options.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     if (exchange.redirects > limit) {
-      const message = `${this.describeRequest(exchange)}: more than ${limit} redirects`;
+      const message = `${describeRequest(exchange)}: more than ${limit} redirects`;
       throw new HttpStatusError(res.status, message, details(exchange, res));
     }
 
@@ -232,7 +229,7 @@ export class HttpClient {
   ): Promise<void> {
     const { auth } = exchange.options;
     const url = new URL(exchange.request.url);
-    const what = this.statusMessage(exchange, res);
+    const what = statusMessage(exchange, res);
     if (auth === undefined || !auth.appliesTo(url)) {
       throw new AuthError(`${what} (no credential is sent to this origin)`, details(exchange, res));
     }
@@ -259,8 +256,8 @@ export class HttpClient {
     const status = result.kind === 'response' ? result.response.status : undefined;
     const upstream =
       result.kind === 'response'
-        ? upstreamMessage(result.response, this.secrets(exchange))
-        : redactSecrets(errorText(result.error), this.secrets(exchange));
+        ? upstreamMessage(result.response, secretsOf(exchange))
+        : redactSecrets(errorText(result.error), secretsOf(exchange));
     exchange.logger.warn(
       this.logFields(exchange, {
         reason: decision.reason,
@@ -277,37 +274,6 @@ export class HttpClient {
     await this.clock.sleep(decision.waitMs, options.signal);
   }
 
-  private finalError(exchange: Exchange, result: AttemptResult, decision: RetryDecision): Error {
-    const what = this.describeRequest(exchange);
-    if (result.kind === 'response') {
-      const res = result.response;
-      const statusText = this.statusMessage(exchange, res);
-      if (decision.reason.endsWith('not retryable'))
-        return new HttpStatusError(res.status, statusText, details(exchange, res));
-
-      const message = `${what} failed after ${exchange.failures} attempts (${decision.reason}); last answer ${res.status}${this.upstreamSuffix(exchange, res)}`;
-      return new RetriesExhaustedError(
-        message,
-        details(exchange, res, { attempts: exchange.failures }),
-      );
-    }
-
-    const cause = redactSecrets(errorText(result.error), this.secrets(exchange));
-    const fields = {
-      details: {
-        method: exchange.request.method,
-        url: this.safeUrl(exchange),
-        failure: result.failure,
-        attempts: exchange.failures,
-      },
-    };
-    if (result.failure === 'other') return new NetworkError(`${what}: ${cause}`, fields);
-    return new RetriesExhaustedError(
-      `${what} failed after ${exchange.failures} attempts (${decision.reason}); last error: ${cause}`,
-      fields,
-    );
-  }
-
   private warnForeignOrigin(exchange: Exchange, auth: Authenticator, url: URL): void {
     const warned = this.warnedOrigins.get(auth) ?? new Set<string>();
     this.warnedOrigins.set(auth, warned);
@@ -315,31 +281,9 @@ export class HttpClient {
 
     warned.add(url.origin);
     exchange.logger.warn(
-      { ...exchange.options.context, origin: url.origin, url: this.safeUrl(exchange) },
+      { ...exchange.options.context, origin: url.origin, url: safeUrl(exchange) },
       'credential not sent: the URL is outside the credential origins',
     );
-  }
-
-  private statusMessage(exchange: Exchange, res: HttpResponse): string {
-    return `${this.describeRequest(exchange)} answered ${res.status}${this.upstreamSuffix(exchange, res)}`;
-  }
-
-  /** "GET https://host/path?key=***" — for messages. */
-  private describeRequest(exchange: Exchange): string {
-    return `${exchange.request.method} ${this.safeUrl(exchange)}`;
-  }
-
-  private safeUrl(exchange: Exchange): string {
-    return redactUrl(exchange.request.url, this.secrets(exchange));
-  }
-
-  private secrets(exchange: Exchange): string[] {
-    return secretsOf(exchange);
-  }
-
-  private upstreamSuffix(exchange: Exchange, res: HttpResponse): string {
-    const message = upstreamMessage(res, this.secrets(exchange));
-    return message === '' ? '' : `: ${message}`;
   }
 
   private logFields(exchange: Exchange, fields: Record<string, unknown>): Record<string, unknown> {
@@ -347,29 +291,9 @@ export class HttpClient {
       ...exchange.options.context,
       ...fields,
       method: exchange.request.method,
-      url: this.safeUrl(exchange),
+      url: safeUrl(exchange),
     };
   }
-}
-
-function details(
-  exchange: Exchange,
-  res: HttpResponse,
-  extra: Record<string, unknown> = {},
-): { details: Record<string, unknown> } {
-  const secrets = secretsOf(exchange);
-  return {
-    details: {
-      method: exchange.request.method,
-      url: redactUrl(res.url, secrets),
-      status: res.status,
-      ...extra,
-    },
-  };
-}
-
-function secretsOf(exchange: Exchange): string[] {
-  return [...(exchange.options.auth?.secrets?.() ?? []), ...(exchange.options.secrets ?? [])];
 }
 
 function toOutcome(result: AttemptResult): AttemptOutcome {
@@ -381,10 +305,4 @@ function lowerKeys(headers: Readonly<Record<string, string>> | undefined): Recor
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) out[name.toLowerCase()] = value;
   return out;
-}
-
-function errorText(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  const code = (error as { code?: unknown }).code;
-  return typeof code === 'string' ? `${error.message} (${code})` : error.message;
 }

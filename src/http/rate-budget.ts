@@ -124,6 +124,9 @@ export class RateBudget {
   }
 }
 
+// TODO(#3): budgets live in one process; workers on several machines each keep their own, so
+// together they can exceed the upstream's limit until the budget is shared through PostgreSQL.
+
 /**
  * The budgets of one process, one per upstream origin (scheme + host + port), shared by every flow
  * and credential in it. `off` is represented by `null`.

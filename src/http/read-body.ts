@@ -29,6 +29,9 @@ export class TruncatedBodyError extends Error {
   }
 }
 
+// TODO(#3): bodies are buffered whole (up to maxBodyBytes); a streaming variant would let the
+// engine parse a 200 MB page within a fixed memory budget.
+
 /**
  * Reads a whole body into memory, refusing more than `maxBodyBytes` (wire or decoded), and decodes
  * gzip / deflate / br. A short body (fewer bytes than Content-Length, or a cut compression stream)

@@ -80,7 +80,7 @@ export function decideRetry(input: RetryInput): RetryDecision {
   const options = { ...DEFAULT_RETRY_OPTIONS, ...input.options };
   const what = describeOutcome(input.outcome);
 
-  if (!isRetryable(input.outcome))
+  if (!isRetryableOutcome(input.outcome))
     return { retry: false, reason: `${what} is not retryable`, waitMs: 0 };
 
   if (input.attempt >= options.maxAttempts) {
@@ -107,7 +107,8 @@ export function decideRetry(input: RetryInput): RetryDecision {
   return { retry: true, reason: `${what}, waiting ${waitMs} ms (${source})`, waitMs };
 }
 
-function isRetryable(outcome: AttemptOutcome): boolean {
+/** Whether the policy retries this kind of outcome at all (limits aside). */
+export function isRetryableOutcome(outcome: AttemptOutcome): boolean {
   return outcome.kind === 'status'
     ? RETRYABLE_STATUSES.has(outcome.status)
     : RETRYABLE_FAILURES.has(outcome.failure);

@@ -36,12 +36,18 @@ export async function sendAttempt(
   request: HttpRequest,
   options: AttemptOptions,
 ): Promise<AttemptResult> {
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), options.timeoutMs);
-  const signal =
-    options.signal === undefined
-      ? timeout.signal
-      : AbortSignal.any([options.signal, timeout.signal]);
+  // One controller for both the caller's signal and the timeout; listeners are removed at the end
+  // so a long-lived run signal does not collect one per attempt.
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort();
+  }, options.timeoutMs);
+  const onAbort = (): void => controller.abort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted === true) controller.abort();
+  const signal = controller.signal;
   let phase: 'headers' | 'body' = 'headers';
 
   try {
@@ -59,10 +65,11 @@ export async function sendAttempt(
   } catch (error) {
     if (options.signal?.aborted === true) throw new RunCancelledError();
     if (error instanceof ResponseTooLargeError) throw error;
-    if (timeout.signal.aborted) return { kind: 'failure', failure: 'timeout', error };
+    if (timedOut) return { kind: 'failure', failure: 'timeout', error };
     return { kind: 'failure', failure: classify(error, phase), error };
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
   }
 }
 

@@ -122,6 +122,8 @@ export class JsonlDestination implements Destination {
     const open = this.opened();
     mergeInto(open.pendingState, state);
 
+    // A crash between the rename and the state write leaves the new data with the old state: a
+    // replace run reads everything again anyway, so nothing is lost or doubled.
     await this.attempt('commit', open.target, async () => {
       if (open.context.write === 'replace') await this.publishStaged(open);
       const entries = { ...open.state.entries, ...Object.fromEntries(open.pendingState) };

@@ -14,7 +14,12 @@ import type {
 } from '../destination.js';
 import { quoteIdentifier } from './quote-identifier.js';
 import { SqliteStateTable } from './sqlite-state-table.js';
-import { ensureKeyIndex, keyIndexName, SqliteTableWriter } from './sqlite-table-writer.js';
+import {
+  ensureKeyIndex,
+  keyIndexName,
+  SqliteTableWriter,
+  type RowStamp,
+} from './sqlite-table-writer.js';
 
 export interface SqliteDestinationOptions {
   /** The database file; parent directories are created. */
@@ -34,6 +39,8 @@ interface OpenState {
   state: SqliteStateTable;
   /** `replace` keeps state in memory until the swap, so it never outruns the visible data. */
   pendingState: Map<string, unknown>;
+  /** One transaction: the batch's rows, then (except for `replace`) its state entries. */
+  writeBatch: (batch: WriteBatch, stamp: RowStamp) => number;
 }
 
 /**
@@ -57,6 +64,7 @@ export class SqliteDestination implements Destination {
   open(context: OpenContext): Promise<void> {
     return settle(() => {
       this.checkContext(context);
+      this.current?.db.close();
       const db = this.attempt('open', () => this.openDatabase());
       try {
         this.current = this.attempt('open', () => this.prepare(db, context));
@@ -78,18 +86,13 @@ export class SqliteDestination implements Destination {
     return settle(() => {
       const open = this.opened();
       const stamp = { runId: open.context.runId, loadedAt: new Date().toISOString() };
-      const staged = open.context.write === 'replace';
 
       const written = this.attempt('write', () => {
         open.writer.prepareFields(batch.records);
-        return open.db.transaction(() => {
-          const changes = open.writer.insert(batch.records, stamp);
-          if (!staged) open.state.save(open.context.flow, batch.state ?? [], stamp.loadedAt);
-          return changes;
-        })();
+        return open.writeBatch(batch, stamp);
       });
 
-      if (staged) mergeInto(open.pendingState, batch.state);
+      if (open.context.write === 'replace') mergeInto(open.pendingState, batch.state);
       return { written };
     });
   }
@@ -168,7 +171,13 @@ export class SqliteDestination implements Destination {
     writer.prepareKey();
 
     const state = new SqliteStateTable(db);
-    return { db, context, writer, state, pendingState: new Map() };
+    const writeBatch = db.transaction((batch: WriteBatch, stamp: RowStamp) => {
+      const changes = writer.insert(batch.records, stamp);
+      if (!staged) state.save(context.flow, batch.state ?? [], stamp.loadedAt);
+      return changes;
+    });
+
+    return { db, context, writer, state, pendingState: new Map(), writeBatch };
   }
 
   /** Runs inside the commit transaction: readers see the old table or the new one, never a mix. */

@@ -20,7 +20,10 @@ function parse(text: string): unknown {
   }
 }
 
-export async function call<T = unknown>(url: string, init: RequestInit = {}): Promise<JsonAnswer<T>> {
+export async function call<T = unknown>(
+  url: string,
+  init: RequestInit = {},
+): Promise<JsonAnswer<T>> {
   const response = await fetch(url, init);
   const text = await response.text();
   return { status: response.status, headers: response.headers, text, json: parse(text) as T };
@@ -37,7 +40,11 @@ export function tokenRequest(
   });
 }
 
-export async function fetchToken(origin: string, clientId: string, clientSecret: string): Promise<string> {
+export async function fetchToken(
+  origin: string,
+  clientId: string,
+  clientSecret: string,
+): Promise<string> {
   const answer = await tokenRequest(origin, {
     grant_type: 'client_credentials',
     client_id: clientId,
@@ -54,7 +61,11 @@ export function apiGet<T = unknown>(url: string, token: string): Promise<JsonAns
   return call<T>(url, { headers: { authorization: `Bearer ${token}` } });
 }
 
-export function control<T = unknown>(origin: string, path: string, body?: unknown): Promise<JsonAnswer<T>> {
+export function control<T = unknown>(
+  origin: string,
+  path: string,
+  body?: unknown,
+): Promise<JsonAnswer<T>> {
   return call<T>(`${origin}/__emulator/${path}`, {
     method: body === undefined ? 'GET' : 'POST',
     ...(body === undefined

@@ -1,0 +1,135 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { startEmulator, type RunningEmulator } from '../emulator/start-emulator.js';
+import { readRows, tempDir } from './test-support/run-against-emulator.js';
+
+/**
+ * Kills the real CLI process with SIGKILL at seeded points (before a write, inside the
+ * transaction, after a commit, between pages), then reruns it: the table must equal a clean run's
+ * — nothing lost, nothing twice — for full and incremental runs in append mode.
+ */
+const BIN = fileURLToPath(new URL('../../bin/hotjar-flow.js', import.meta.url));
+const POINTS = ['before-write', 'in-transaction', 'after-commit', 'between-pages'] as const;
+const KILLS_PER_POINT = 7;
+
+let emulator: RunningEmulator;
+let dir: string;
+
+beforeAll(async () => {
+  if (!existsSync(join(BIN, '../../dist/cli/main.js'))) throw new Error('build first: npm run build');
+  emulator = await startEmulator({ surveys: 4, responses: 550, seed: 7 });
+  dir = tempDir('hf-crash-');
+});
+
+afterAll(async () => {
+  await emulator.close();
+});
+
+interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runCli(flowFile: string, dataDir: string, crashAt?: string): Promise<CliResult> {
+  const env = { ...process.env, HJ_ID: emulator.clientId, HJ_SECRET: emulator.clientSecret, HOTJAR_FLOW_CRASH_AT: crashAt ?? '', HOTJAR_FLOW_LOG_LEVEL: 'warn' };
+  const child = spawn(process.execPath, [BIN, 'run', flowFile, '--json', '--data-dir', dataDir], { env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+}
+
+function writeFlow(dbPath: string, name: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(
+    file,
+    [
+      'version: 1',
+      `name: ${name}`,
+      'source:',
+      '  type: hotjar',
+      '  credential: { type: hotjar, client_id: "${HJ_ID}", client_secret: "${HJ_SECRET}" }',
+      '  template: survey_responses',
+      `  params: { site_id: "${emulator.siteId}" }`,
+      `  base_url: ${emulator.url}`,
+      '  concurrency: 2',
+      `destination: { type: sqlite, path: "${dbPath}", table: responses, write: append }`,
+    ].join('\n'),
+  );
+  return file;
+}
+
+function ids(dbPath: string): string[] {
+  return readRows(dbPath, 'responses').map((row) => String(row['id'])).sort();
+}
+
+/** A small seeded generator, so the kill points are the same on every machine. */
+function killPoints(seed: number, maxPass: number): { point: string; n: number }[] {
+  let state = seed;
+  const next = (): number => {
+    state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+  return POINTS.flatMap((point) => Array.from({ length: KILLS_PER_POINT }, () => ({ point, n: 1 + Math.floor(next() * maxPass) })));
+}
+
+async function crashThenRerun(flowFile: string, dataDir: string, crashAt: string): Promise<{ killed: boolean; rerun: CliResult }> {
+  const crashed = await runCli(flowFile, dataDir, crashAt);
+  const rerun = await runCli(flowFile, dataDir);
+  return { killed: crashed.signal === 'SIGKILL', rerun };
+}
+
+describe('crash recovery through the CLI', () => {
+  it('a full run killed at any of 28 seeded points, then rerun, equals a clean run', async () => {
+    const clean = join(dir, 'clean-full.db');
+    const cleanRun = await runCli(writeFlow(clean, 'crash-full'), join(dir, 'clean-data'));
+    expect(cleanRun.code, cleanRun.stderr).toBe(0);
+    const expected = ids(clean);
+    expect(expected).toHaveLength(2200);
+
+    let killed = 0;
+    for (const [i, { point, n }] of killPoints(11, 24).entries()) {
+      const db = join(dir, `full-${i}.db`);
+      const { killed: wasKilled, rerun } = await crashThenRerun(writeFlow(db, 'crash-full'), join(dir, `data-full-${i}`), `${point}:${n}`);
+      if (wasKilled) killed += 1;
+
+      expect(rerun.code, `${point}:${n} ${rerun.stderr}`).toBe(0);
+      expect(ids(db), `${point}:${n}`).toEqual(expected);
+    }
+    expect(killed).toBeGreaterThanOrEqual(24);
+  }, 240_000);
+
+  it('an incremental run killed at any of 28 seeded points, then rerun, equals a clean incremental run', async () => {
+    const base = join(dir, 'base.db');
+    const baseRun = await runCli(writeFlow(base, 'crash-inc'), join(dir, 'base-data'));
+    expect(baseRun.code, baseRun.stderr).toBe(0);
+
+    emulator.addResponses(330);
+    const clean = join(dir, 'clean-inc.db');
+    copyFileSync(base, clean);
+    const cleanRun = await runCli(writeFlow(clean, 'crash-inc'), join(dir, 'clean-inc-data'));
+    expect(cleanRun.code, cleanRun.stderr).toBe(0);
+    const expected = ids(clean);
+    expect(expected.length).toBeGreaterThan(2200);
+
+    let killed = 0;
+    for (const [i, { point, n }] of killPoints(23, 6).entries()) {
+      const db = join(dir, `inc-${i}.db`);
+      copyFileSync(base, db);
+      const { killed: wasKilled, rerun } = await crashThenRerun(writeFlow(db, 'crash-inc'), join(dir, `data-inc-${i}`), `${point}:${n}`);
+      if (wasKilled) killed += 1;
+
+      expect(rerun.code, `${point}:${n} ${rerun.stderr}`).toBe(0);
+      expect(ids(db), `${point}:${n}`).toEqual(expected);
+    }
+    expect(killed).toBeGreaterThanOrEqual(24);
+  }, 240_000);
+});
