@@ -6,6 +6,7 @@
 // /proc (Linux), which says what one dedicated core sustains when the client runs elsewhere.
 // Usage: node bench/emulator-throughput.mjs [seconds-per-phase=5] [concurrency=8]
 // Needs `npm run build` first.
+/* global process, URL, URLSearchParams, performance, Buffer */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';

@@ -19,12 +19,20 @@ function newestMtime(dir) {
 
 export function ensureBuilt() {
   if (!existsSync(join(root, 'node_modules', '.package-lock.json'))) {
-    process.stderr.write('Installing dependencies (the first time compiles better-sqlite3: ~2 minutes)…\n');
-    execSync(existsSync(join(root, 'package-lock.json')) ? 'npm ci' : 'npm install', { cwd: root, stdio: 'inherit' });
+    process.stderr.write(
+      'Installing dependencies (the first time compiles better-sqlite3: ~2 minutes)…\n',
+    );
+    execSync(existsSync(join(root, 'package-lock.json')) ? 'npm ci' : 'npm install', {
+      cwd: root,
+      stdio: 'inherit',
+    });
   }
 
   const marker = join(root, 'dist', 'cli', 'main.js');
-  const sources = Math.max(newestMtime(join(root, 'src')), statSync(join(root, 'tsconfig.json')).mtimeMs);
+  const sources = Math.max(
+    newestMtime(join(root, 'src')),
+    statSync(join(root, 'tsconfig.json')).mtimeMs,
+  );
   if (!existsSync(marker) || statSync(marker).mtimeMs < sources) {
     process.stderr.write('Building…\n');
     execSync('npm run build --silent', { cwd: root, stdio: 'inherit' });

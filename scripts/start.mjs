@@ -7,5 +7,7 @@ import { ensureBuilt } from './ensure-built.mjs';
 ensureBuilt();
 
 const bin = fileURLToPath(new URL('../bin/hotjar-flow.js', import.meta.url));
-const result = spawnSync(process.execPath, [bin, 'start', ...process.argv.slice(2)], { stdio: 'inherit' });
+const result = spawnSync(process.execPath, [bin, 'start', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+});
 process.exitCode = result.status ?? 1;

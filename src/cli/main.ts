@@ -24,7 +24,9 @@ export async function main(argv: string[], context?: Partial<CliContext>): Promi
   };
 
   const program = new Command('hotjar-flow')
-    .description('Data flows from the Hotjar API (and any REST API) into SQLite, PostgreSQL and files.')
+    .description(
+      'Data flows from the Hotjar API (and any REST API) into SQLite, PostgreSQL and files.',
+    )
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({
@@ -53,7 +55,8 @@ function reportError(error: unknown, cli: CliContext): number {
     return error.exitCode === 0 ? ExitCode.success : ExitCode.configInvalid;
   }
   if (error instanceof ConfigError) {
-    for (const issue of error.issues) cli.stderr.write(`error: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}\n`);
+    for (const issue of error.issues)
+      cli.stderr.write(`error: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}\n`);
     return ExitCode.configInvalid;
   }
   if (error instanceof FlowLockedError) {
@@ -65,6 +68,8 @@ function reportError(error: unknown, cli: CliContext): number {
     return ExitCode.runFailed;
   }
 
-  cli.stderr.write(`error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  cli.stderr.write(
+    `error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+  );
   return ExitCode.runFailed;
 }

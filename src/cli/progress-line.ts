@@ -15,7 +15,9 @@ export class ProgressLine {
     this.lastDraw = now;
 
     const c = summary.counts;
-    this.stream.write(`\r\u001b[2K${summary.flow}: ${c.pages} pages · ${c.records_read} read · ${c.records_written} written · ${c.requests} requests`);
+    this.stream.write(
+      `\r\u001b[2K${summary.flow}: ${c.pages} pages · ${c.records_read} read · ${c.records_written} written · ${c.requests} requests`,
+    );
     this.drawn = true;
   }
 

@@ -33,13 +33,31 @@ export function buildRunCommand(cli: CliContext): Command {
 
       let release: (() => void) | undefined;
       try {
-        release = await acquireRunLock({ dataDir, flow: flow.name, wait: options.wait === true, signal: controller.signal });
+        release = await acquireRunLock({
+          dataDir,
+          flow: flow.name,
+          wait: options.wait === true,
+          signal: controller.signal,
+        });
         const progress = new ProgressLine(cli.stderr);
-        const summary = await runFlowFromCli({ flow, dataDir, cli, signal: controller.signal, onProgress: (s) => progress.update(s) });
+        const summary = await runFlowFromCli({
+          flow,
+          dataDir,
+          cli,
+          signal: controller.signal,
+          onProgress: (s) => progress.update(s),
+        });
         progress.clear();
 
-        cli.stdout.write(options.json === true ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
-        cli.exitCode = summary.status === 'succeeded' ? ExitCode.success : controller.signal.aborted ? ExitCode.interrupted : ExitCode.runFailed;
+        cli.stdout.write(
+          options.json === true ? `${JSON.stringify(summary)}\n` : formatSummary(summary),
+        );
+        cli.exitCode =
+          summary.status === 'succeeded'
+            ? ExitCode.success
+            : controller.signal.aborted
+              ? ExitCode.interrupted
+              : ExitCode.runFailed;
       } catch (error) {
         if (!(error instanceof FlowLockedError)) throw error;
         cli.stderr.write(`error: ${error.message}\n`);

@@ -32,10 +32,19 @@ export function buildStartCommand(cli: CliContext): Command {
 
       try {
         const flow = demoFlow(options.db, real ?? fromEmulator(emulator));
-        cli.stderr.write(real === undefined ? `No Hotjar credential set: reading the built-in emulator at ${emulator?.url}\n` : 'Reading the Hotjar API\n');
+        cli.stderr.write(
+          real === undefined
+            ? `No Hotjar credential set: reading the built-in emulator at ${emulator?.url}\n`
+            : 'Reading the Hotjar API\n',
+        );
 
         const progress = new ProgressLine(cli.stderr);
-        const summary = await runFlowFromCli({ flow, dataDir: dataDirOf(options.dataDir, cli.env), cli, onProgress: (s) => progress.update(s) });
+        const summary = await runFlowFromCli({
+          flow,
+          dataDir: dataDirOf(options.dataDir, cli.env),
+          cli,
+          onProgress: (s) => progress.update(s),
+        });
         progress.clear();
 
         cli.stdout.write(formatSummary(summary));
@@ -60,12 +69,22 @@ function realCredential(env: NodeJS.ProcessEnv): DemoSource | undefined {
   const clientSecret = env['HOTJAR_CLIENT_SECRET'];
   const siteId = env['HOTJAR_SITE_ID'];
   if (!clientId || !clientSecret || !siteId) return undefined;
-  return { clientId, clientSecret, siteId, ...(env['HOTJAR_BASE_URL'] ? { baseUrl: env['HOTJAR_BASE_URL'] } : {}) };
+  return {
+    clientId,
+    clientSecret,
+    siteId,
+    ...(env['HOTJAR_BASE_URL'] ? { baseUrl: env['HOTJAR_BASE_URL'] } : {}),
+  };
 }
 
 function fromEmulator(emulator: RunningEmulator | undefined): DemoSource {
   if (emulator === undefined) throw new Error('the emulator did not start');
-  return { baseUrl: emulator.url, clientId: emulator.clientId, clientSecret: emulator.clientSecret, siteId: emulator.siteId };
+  return {
+    baseUrl: emulator.url,
+    clientId: emulator.clientId,
+    clientSecret: emulator.clientSecret,
+    siteId: emulator.siteId,
+  };
 }
 
 function demoFlow(db: string, source: DemoSource): FlowConfig {
@@ -75,7 +94,11 @@ function demoFlow(db: string, source: DemoSource): FlowConfig {
       name: 'demo-survey-responses',
       source: {
         type: 'hotjar',
-        credential: { type: 'hotjar', client_id: source.clientId, client_secret: source.clientSecret },
+        credential: {
+          type: 'hotjar',
+          client_id: source.clientId,
+          client_secret: source.clientSecret,
+        },
         template: 'survey_responses',
         params: { site_id: source.siteId },
         ...(source.baseUrl === undefined ? {} : { base_url: source.baseUrl }),

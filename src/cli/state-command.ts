@@ -16,8 +16,14 @@ export function buildStateCommand(cli: CliContext): Command {
     .option('--data-dir <dir>', 'where credentials, flows and state live')
     .action(async (file: string, options: { dataDir?: string }) => {
       const flow = await loadFlowFile(file, cli.env);
-      const entries = await readFlowState(flow.destination, flow.name, dataDirOf(options.dataDir, cli.env));
-      cli.stdout.write(`${stringifyJsonExact({ flow: flow.name, partitions: Object.fromEntries(entries) })}\n`);
+      const entries = await readFlowState(
+        flow.destination,
+        flow.name,
+        dataDirOf(options.dataDir, cli.env),
+      );
+      cli.stdout.write(
+        `${stringifyJsonExact({ flow: flow.name, partitions: Object.fromEntries(entries) })}\n`,
+      );
     });
 
   state
@@ -34,7 +40,9 @@ export function buildStateCommand(cli: CliContext): Command {
       } finally {
         release();
       }
-      cli.stdout.write(`state of flow "${flow.name}" cleared; the next run starts from the beginning\n`);
+      cli.stdout.write(
+        `state of flow "${flow.name}" cleared; the next run starts from the beginning\n`,
+      );
     });
 
   return state;

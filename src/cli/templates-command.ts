@@ -38,6 +38,8 @@ function formatTemplate(template: Template): string {
     const flag = param.required ? 'required' : 'optional';
     lines.push(`  ${name} (${param.type}, ${flag}): ${param.description}`);
   }
-  lines.push(`  primary key: ${template.primary_key.join(', ')}${template.incremental === undefined ? '' : ' · incremental'}`);
+  lines.push(
+    `  primary key: ${template.primary_key.join(', ')}${template.incremental === undefined ? '' : ' · incremental'}`,
+  );
   return `${lines.join('\n')}\n\n`;
 }

@@ -36,22 +36,45 @@ export function buildTestCommand(cli: CliContext): Command {
         cli,
         destination,
         test: { pages: options.pages, partitions: 1 },
-        onExchange: (request, response, ms) => requests.push({ method: request.method, url: redactUrl(request.url), status: response.status, ms: Math.round(ms) }),
+        onExchange: (request, response, ms) =>
+          requests.push({
+            method: request.method,
+            url: redactUrl(request.url),
+            status: response.status,
+            ms: Math.round(ms),
+          }),
       });
 
-      const result = { status: summary.status, samples: destination.samples, schema: inferSchema(destination.samples), requests, counts: summary.counts, error: summary.error };
-      cli.stdout.write(options.json === true ? `${stringifyJsonExact(result)}\n` : formatTest(result));
+      const result = {
+        status: summary.status,
+        samples: destination.samples,
+        schema: inferSchema(destination.samples),
+        requests,
+        counts: summary.counts,
+        error: summary.error,
+      };
+      cli.stdout.write(
+        options.json === true ? `${stringifyJsonExact(result)}\n` : formatTest(result),
+      );
       cli.exitCode = summary.status === 'succeeded' ? ExitCode.success : ExitCode.runFailed;
     });
 }
 
-function formatTest(result: { samples: unknown[]; schema: Record<string, { types: string[]; nullable: boolean }>; requests: { method: string; url: string; status: number; ms: number }[]; error: { code: string; message: string } | null }): string {
+function formatTest(result: {
+  samples: unknown[];
+  schema: Record<string, { types: string[]; nullable: boolean }>;
+  requests: { method: string; url: string; status: number; ms: number }[];
+  error: { code: string; message: string } | null;
+}): string {
   const lines: string[] = ['Requests:'];
   for (const r of result.requests) lines.push(`  ${r.method} ${r.url} → ${r.status} (${r.ms} ms)`);
   if (result.error !== null) lines.push('', `Error ${result.error.code}: ${result.error.message}`);
 
   lines.push('', 'Schema:');
-  for (const [name, field] of Object.entries(result.schema)) lines.push(`  ${name}: ${field.types.join(' | ') || 'null'}${field.nullable ? ' (nullable)' : ''}`);
+  for (const [name, field] of Object.entries(result.schema))
+    lines.push(
+      `  ${name}: ${field.types.join(' | ') || 'null'}${field.nullable ? ' (nullable)' : ''}`,
+    );
 
   lines.push('', `Samples (${result.samples.length}):`);
   for (const sample of result.samples) lines.push(`  ${stringifyJsonExact(sample)}`);
@@ -60,6 +83,7 @@ function formatTest(result: { samples: unknown[]; schema: Record<string, { types
 
 function positiveInt(value: string): number {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new InvalidArgumentError('expected a positive integer');
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new InvalidArgumentError('expected a positive integer');
   return parsed;
 }

@@ -17,13 +17,17 @@ export function buildValidateCommand(cli: CliContext): Command {
       try {
         const flow = await loadFlowFile(file, cli.env);
         // Planning checks what the schema cannot: the template exists, its parameters fit.
-        await planSource(flow, hotjarTemplates(), async () => ({ type: 'none' }));
+        await planSource(flow, hotjarTemplates(), () => Promise.resolve({ type: 'none' }));
         cli.stdout.write(options.json === true ? '[]\n' : `${file}: valid (flow "${flow.name}")\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
 
         if (options.json === true) cli.stdout.write(`${JSON.stringify(error.issues)}\n`);
-        else for (const issue of error.issues) cli.stderr.write(`${file}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}\n`);
+        else
+          for (const issue of error.issues)
+            cli.stderr.write(
+              `${file}: ${issue.path === '' ? '' : `${issue.path}: `}${issue.message}\n`,
+            );
         cli.exitCode = ExitCode.configInvalid;
       }
     });

@@ -11,7 +11,7 @@ export class SampleDestination implements Destination {
   }
 
   readState(): Promise<Map<string, unknown>> {
-    return Promise.resolve(new Map());
+    return Promise.resolve(new Map<string, unknown>());
   }
 
   write(batch: WriteBatch): Promise<WriteResult> {

@@ -51,12 +51,16 @@ describe('the control endpoints', () => {
     expect(total).toHaveLength(33);
   });
 
-  it('add responses spread over every survey when no survey is named', async () => {
-    const before = emulator.model.allSurveys().map((s) => s.store.size);
-    await control(emulator.url, 'responses', { count: emulator.model.allSurveys().length * 2 });
-    const after = emulator.model.allSurveys().map((s) => s.store.size);
+  it('add responses spread over every survey of the key\'s organization when none is named', async () => {
+    const surveys = emulator.model.allSurveys();
+    const own = surveys.filter((s) => s.site.organization.id === emulator.organizationId);
+    const before = surveys.map((s) => s.store.size);
+    await control(emulator.url, 'responses', { count: own.length * 2 });
+    const after = surveys.map((s) => s.store.size);
 
-    expect(after.map((n, i) => n - before[i]!)).toEqual(after.map(() => 2));
+    const expected = surveys.map((s) => (s.site.organization.id === emulator.organizationId ? 2 : 0));
+    expect(after.map((n, i) => n - before[i]!)).toEqual(expected);
+    expect(own.length).toBeLessThan(surveys.length);
   });
 
   it('reject bad bodies and unknown surveys', async () => {
@@ -115,7 +119,10 @@ describe('the control endpoints', () => {
     emulator.advanceClock(61);
     const surveysOf = (site: string): string => `${emulator.url}/v1/sites/${site}/surveys`;
 
-    expect(observe.json).toMatchObject({ plan: 'observe_scale', site_id: expect.any(String) });
+    expect(observe.json).toMatchObject({
+      plan: 'observe_scale',
+      site_id: expect.any(String) as unknown,
+    });
     expect((await apiGet(surveysOf(observe.json['site_id']!), observeToken)).status).toBe(403);
     emulator.advanceClock(61);
     expect((await apiGet(surveysOf(emulator.siteId), scopedToken)).status).toBe(403);

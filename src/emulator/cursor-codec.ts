@@ -14,6 +14,7 @@ const MAC_BYTES = 16;
 /**
  * Opaque, tamper-evident cursors: base64url of `scope|position|nonce` followed by a truncated
  * HMAC. The key comes from the seed, so one seed gives the same cursor bytes in any process.
+ * TODO(#2): cursors are signed, not encrypted: base64 decoding reveals the keyset position.
  */
 export class CursorCodec {
   constructor(private readonly key: Buffer) {}

@@ -1,3 +1,5 @@
+import type { SourcePage } from './list-page.js';
+import type { PageCache } from './page-cache.js';
 import type { Logger } from '../log/logger.js';
 import type { ErrorFormat } from './api-reply.js';
 import type { CursorCodec } from './cursor-codec.js';
@@ -43,4 +45,6 @@ export interface EmulatorContext {
   limiter: SlidingWindowLimiter | null;
   lookups: LookupEntry[];
   logger: Logger;
+  /** Finished response pages, reused while their survey is unchanged. */
+  pages: PageCache<SourcePage & { bytes: number }>;
 }

@@ -150,8 +150,14 @@ export class EmulatorModel {
   }
 
   /** Adds `count` newest responses to one survey, or round-robin over every survey. */
+  /**
+   * Adds `count` newest responses to one survey, or spread over every survey of the first
+   * organization — the one whose key the emulator hands out, so a client sees all of them.
+   */
   addResponses(count: number, survey?: Survey): number {
-    const targets = survey === undefined ? this.surveys : [survey];
+    const first = this.surveys[0]?.site.organization;
+    const targets =
+      survey === undefined ? this.surveys.filter((s) => s.site.organization === first) : [survey];
     if (targets.length === 0) {
       return 0;
     }
@@ -175,7 +181,11 @@ export class EmulatorModel {
     });
   }
 
-  /** One response as UTF-8 JSON, from a bounded cache (generation dominates page cost). */
+  /**
+   * One response as UTF-8 JSON, from a bounded cache (generation dominates page cost).
+   * TODO(#2): a page of 100 freshly generated responses (~160 KB) costs a few ms of CPU, mostly
+   * JSON serialization, so paging uncached data sustains only a few hundred pages/s per core.
+   */
   responseBytes(survey: Survey, entry: ResponseEntry): Buffer {
     const cacheKey = `${survey.ordinal}:${entry.seq}`;
     let text = this.responseCache.get(cacheKey);

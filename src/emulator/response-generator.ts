@@ -190,7 +190,11 @@ function userAttributes(
   return attributes;
 }
 
-/** Builds response `seq` of a survey; the same inputs always give the same record. */
+/**
+ * Builds response `seq` of a survey; the same inputs always give the same record.
+ * TODO(#2): no knob yet for the published variant that puts `comment` and `tags` on the response
+ * instead of on each answer.
+ */
 export function buildResponse(options: ResponseBuildOptions): ResponseJson {
   const { seed, survey, seq, user } = options;
   const random = new SeededRandom(hashInts(seed, 30, survey.ordinal, seq));

@@ -38,6 +38,7 @@ export class ResponseStore {
   /** user index → highest sequence deleted for that user. */
   private readonly deletedUsers = new Map<number, number>();
   private deletedCount = 0;
+  private mutations = 0;
 
   constructor(private readonly options: ResponseStoreOptions) {}
 
@@ -60,7 +61,13 @@ export class ResponseStore {
   }
 
   /** Adds a response created at `createdMs` (moved forward if needed to stay the newest). */
+  /** Changes whenever a response is added or deleted, so cached pages of the old state go stale. */
+  get version(): number {
+    return this.mutations;
+  }
+
   add(createdMs: number): ResponseEntry {
+    this.mutations += 1;
     const newest = this.newestCreatedMs;
     const entry = {
       seq: this.maxSeq + 1,
@@ -101,6 +108,7 @@ export class ResponseStore {
 
   /** Deletes every response of `user` that exists now; returns how many were removed. */
   deleteUser(user: number): number {
+    this.mutations += 1;
     const previous = this.deletedUsers.get(user) ?? 0;
     let removed = 0;
     for (let seq = previous + 1; seq <= this.maxSeq; seq += 1) {

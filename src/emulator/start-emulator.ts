@@ -20,6 +20,10 @@ import { FaultInjector, type FaultState } from './fault-injector.js';
 import { parseFault, type FaultSpec } from './fault-spec.js';
 import type { Organization } from './model-types.js';
 import { SlidingWindowLimiter } from './sliding-window-limiter.js';
+import { PageCache } from './page-cache.js';
+
+/** Memory for finished response pages: ~1,500 pages of 100 realistic responses. */
+const PAGE_CACHE_BYTES = 256 * 1024 * 1024;
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -152,6 +156,7 @@ function buildContext(options: EmulatorOptions, origin: string): EmulatorContext
         : new SlidingWindowLimiter(options.rateLimit ?? 3000, () => clock.nowMs()),
     lookups: [],
     logger: options.logger ?? silentLogger(),
+    pages: new PageCache(PAGE_CACHE_BYTES),
   };
   (options.faults ?? []).forEach((fault) => context.faults.add(fault));
   return context;
@@ -163,15 +168,17 @@ function buildContext(options: EmulatorOptions, origin: string): EmulatorContext
  */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   resolveSettings(options);
-  let context: EmulatorContext | undefined;
+  // The model needs the origin (for `responses_url`), known only once the server listens.
+  const ready: { context?: EmulatorContext } = {};
   const server = createServer({ keepAliveTimeout: 30_000 }, (incoming, response) => {
+    const context = ready.context;
     if (context === undefined) {
       response.writeHead(503).end();
       return;
     }
 
     route(context, incoming, response).catch((error: unknown) => {
-      context?.logger.error({ err: error }, 'emulator request failed');
+      context.logger.error({ err: error }, 'emulator request failed');
       if (!response.headersSent) {
         response.writeHead(500, { 'content-type': 'text/plain' }).end('internal emulator error');
       }
@@ -180,8 +187,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   const url = `http://${hostOf(server)}`;
-  context = buildContext(options, url);
-  return running(context, { server, url }, options);
+  ready.context = buildContext(options, url);
+  return running(ready.context, { server, url }, options);
 }
 
 function running(

@@ -59,7 +59,10 @@ describe('the survey endpoints', () => {
       Array.isArray(q['choices']) ? (q['choices'] as unknown[]) : [],
     );
 
-    expect(answers[0]?.json).toMatchObject({ id: surveyIds[0], name: expect.any(String) });
+    expect(answers[0]?.json).toMatchObject({
+      id: surveyIds[0],
+      name: expect.any(String) as unknown,
+    });
     expect(new Set(questions.map((q) => q['type']))).toEqual(new Set(QUESTION_TYPES));
     expect(choices.some((c) => typeof c === 'string')).toBe(true);
     expect(choices.some((c) => typeof c === 'object' && c !== null && 'allow_comment' in c)).toBe(
@@ -137,7 +140,10 @@ describe('the survey endpoints', () => {
     const answer = await apiGet(`${responsesUrl()}?limit=${limit}`, token);
 
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({ error: 'invalid_limit', message: expect.any(String) });
+    expect(answer.json).toMatchObject({
+      error: 'invalid_limit',
+      message: expect.any(String) as unknown,
+    });
   });
 
   it('rejects a tampered cursor, a made-up one and one from another list with 400', async () => {
@@ -168,7 +174,7 @@ describe('the survey endpoints', () => {
     for (const url of urls) {
       const answer = await apiGet(url, token);
       expect(answer.status).toBe(404);
-      expect(answer.json).toMatchObject({ error: expect.stringMatching(/not_found$/) });
+      expect(answer.json).toMatchObject({ error: expect.stringMatching(/not_found$/) as unknown });
     }
   });
 
@@ -227,7 +233,10 @@ describe('emulator knobs on the survey endpoints', () => {
   });
 
   it.each([
-    ['msg', (text: string) => expect(JSON.parse(text)).toEqual({ msg: expect.any(String) })],
+    [
+      'msg',
+      (text: string) => expect(JSON.parse(text)).toEqual({ msg: expect.any(String) as unknown }),
+    ],
     ['text', (text: string) => expect(text).toMatch(/^[^{]/)],
   ] as const)('shapes error bodies with errorFormat %s', async (errorFormat, check) => {
     const emulator = await startEmulator({ responses: 1, errorFormat });

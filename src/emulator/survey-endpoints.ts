@@ -129,16 +129,24 @@ export function listResponses(
     positionLength: 2,
     faults: route.faults,
     fetch: (position, count) => {
+      const key = `${survey.ordinal}/${survey.store.version}/${position?.join(':') ?? ''}/${count}`;
+      const cached = context.pages.get(key);
+      if (cached !== undefined) return cached;
+
       const page = survey.store.pageAfter(
         position === null ? null : [position[0] ?? 0, position[1] ?? 0],
         count,
       );
       const last = page.entries.at(-1);
-      return {
-        results: page.entries.map((entry) => context.model.responseBytes(survey, entry)),
+      const results = page.entries.map((entry) => context.model.responseBytes(survey, entry));
+      const built = {
+        results,
         last: last === undefined ? null : [last.createdMs, last.seq],
         more: page.more,
+        bytes: results.reduce((sum, result) => sum + result.length, 0),
       };
+      context.pages.set(key, built);
+      return built;
     },
   });
 }

@@ -54,7 +54,10 @@ describe('the user-lookup endpoint', () => {
     const answer = await post(body);
 
     expect(answer.status).toBe(400);
-    expect(answer.json).toMatchObject({ error: 'invalid_body', message: expect.any(String) });
+    expect(answer.json).toMatchObject({
+      error: 'invalid_body',
+      message: expect.any(String) as unknown,
+    });
   });
 
   it('answers 404 for another organization and 401 without a token', async () => {

@@ -21,7 +21,8 @@ let emulator: RunningEmulator;
 let dir: string;
 
 beforeAll(async () => {
-  if (!existsSync(join(BIN, '../../dist/cli/main.js'))) throw new Error('build first: npm run build');
+  if (!existsSync(join(BIN, '../../dist/cli/main.js')))
+    throw new Error('build first: npm run build');
   emulator = await startEmulator({ surveys: 4, responses: 550, seed: 7 });
   dir = tempDir('hf-crash-');
 });
@@ -38,13 +39,23 @@ interface CliResult {
 }
 
 function runCli(flowFile: string, dataDir: string, crashAt?: string): Promise<CliResult> {
-  const env = { ...process.env, HJ_ID: emulator.clientId, HJ_SECRET: emulator.clientSecret, HOTJAR_FLOW_CRASH_AT: crashAt ?? '', HOTJAR_FLOW_LOG_LEVEL: 'warn' };
-  const child = spawn(process.execPath, [BIN, 'run', flowFile, '--json', '--data-dir', dataDir], { env });
+  const env = {
+    ...process.env,
+    HJ_ID: emulator.clientId,
+    HJ_SECRET: emulator.clientSecret,
+    HOTJAR_FLOW_CRASH_AT: crashAt ?? '',
+    HOTJAR_FLOW_LOG_LEVEL: 'warn',
+  };
+  const child = spawn(process.execPath, [BIN, 'run', flowFile, '--json', '--data-dir', dataDir], {
+    env,
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return new Promise((resolve) =>
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
 }
 
 function writeFlow(dbPath: string, name: string): string {
@@ -68,7 +79,9 @@ function writeFlow(dbPath: string, name: string): string {
 }
 
 function ids(dbPath: string): string[] {
-  return readRows(dbPath, 'responses').map((row) => String(row['id'])).sort();
+  return readRows(dbPath, 'responses')
+    .map((row) => String(row['id']))
+    .sort();
 }
 
 /** A small seeded generator, so the kill points are the same on every machine. */
@@ -78,10 +91,16 @@ function killPoints(seed: number, maxPass: number): { point: string; n: number }
     state = (state * 1_103_515_245 + 12_345) % 2 ** 31;
     return state / 2 ** 31;
   };
-  return POINTS.flatMap((point) => Array.from({ length: KILLS_PER_POINT }, () => ({ point, n: 1 + Math.floor(next() * maxPass) })));
+  return POINTS.flatMap((point) =>
+    Array.from({ length: KILLS_PER_POINT }, () => ({ point, n: 1 + Math.floor(next() * maxPass) })),
+  );
 }
 
-async function crashThenRerun(flowFile: string, dataDir: string, crashAt: string): Promise<{ killed: boolean; rerun: CliResult }> {
+async function crashThenRerun(
+  flowFile: string,
+  dataDir: string,
+  crashAt: string,
+): Promise<{ killed: boolean; rerun: CliResult }> {
   const crashed = await runCli(flowFile, dataDir, crashAt);
   const rerun = await runCli(flowFile, dataDir);
   return { killed: crashed.signal === 'SIGKILL', rerun };
@@ -98,7 +117,11 @@ describe('crash recovery through the CLI', () => {
     let killed = 0;
     for (const [i, { point, n }] of killPoints(11, 24).entries()) {
       const db = join(dir, `full-${i}.db`);
-      const { killed: wasKilled, rerun } = await crashThenRerun(writeFlow(db, 'crash-full'), join(dir, `data-full-${i}`), `${point}:${n}`);
+      const { killed: wasKilled, rerun } = await crashThenRerun(
+        writeFlow(db, 'crash-full'),
+        join(dir, `data-full-${i}`),
+        `${point}:${n}`,
+      );
       if (wasKilled) killed += 1;
 
       expect(rerun.code, `${point}:${n} ${rerun.stderr}`).toBe(0);
@@ -124,7 +147,11 @@ describe('crash recovery through the CLI', () => {
     for (const [i, { point, n }] of killPoints(23, 6).entries()) {
       const db = join(dir, `inc-${i}.db`);
       copyFileSync(base, db);
-      const { killed: wasKilled, rerun } = await crashThenRerun(writeFlow(db, 'crash-inc'), join(dir, `data-inc-${i}`), `${point}:${n}`);
+      const { killed: wasKilled, rerun } = await crashThenRerun(
+        writeFlow(db, 'crash-inc'),
+        join(dir, `data-inc-${i}`),
+        `${point}:${n}`,
+      );
       if (wasKilled) killed += 1;
 
       expect(rerun.code, `${point}:${n} ${rerun.stderr}`).toBe(0);

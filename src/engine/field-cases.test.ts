@@ -6,10 +6,20 @@ import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 
 import { hotjarTemplates } from '../connectors/hotjar/template-registry.js';
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../emulator/start-emulator.js';
+import {
+  startEmulator,
+  type EmulatorOptions,
+  type RunningEmulator,
+} from '../emulator/start-emulator.js';
 import { silentLogger } from '../log/logger.js';
 import { createEngineServices } from './create-engine-services.js';
-import { allResponseIds, emulatorFlow, readRows, runInProcess, tempDir } from './test-support/run-against-emulator.js';
+import {
+  allResponseIds,
+  emulatorFlow,
+  readRows,
+  runInProcess,
+  tempDir,
+} from './test-support/run-against-emulator.js';
 
 const RESPONSES_ROUTE = 'GET /v1/sites/{site_id}/surveys/{survey_id}/responses';
 const fastRetries = { maxAttempts: 4, baseDelayMs: 20, maxDelayMs: 100, maxElapsedMs: 10_000 };
@@ -26,18 +36,26 @@ async function start(options: EmulatorOptions): Promise<RunningEmulator> {
 }
 
 function fastServices(): ReturnType<typeof createEngineServices> {
-  return createEngineServices({ logger: silentLogger(), templates: hotjarTemplates(), retry: fastRetries });
+  return createEngineServices({
+    logger: silentLogger(),
+    templates: hotjarTemplates(),
+    retry: fastRetries,
+  });
 }
 
 function ids(dbPath: string): string[] {
-  return readRows(dbPath, 'rows').map((r) => String(r['id'])).sort();
+  return readRows(dbPath, 'rows')
+    .map((r) => String(r['id']))
+    .sort();
 }
 
 function stateCount(dbPath: string): number {
   const db = new Database(dbPath, { readonly: true });
   try {
     const exists = db.prepare("SELECT 1 FROM sqlite_master WHERE name = '_hf_state'").get();
-    return exists === undefined ? 0 : (db.prepare('SELECT count(*) AS n FROM _hf_state').get() as { n: number }).n;
+    return exists === undefined
+      ? 0
+      : (db.prepare('SELECT count(*) AS n FROM _hf_state').get() as { n: number }).n;
   } finally {
     db.close();
   }
@@ -134,22 +152,27 @@ describe('token cases', () => {
     hj.addFault('status=401,at=4,path=/responses');
     const dbPath = join(tempDir(), 't3b.db');
 
-    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }), { services: fastServices() });
+    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }), {
+      services: fastServices(),
+    });
 
     expect(summary.status).toBe('failed');
     expect(summary.error?.code).toBe('AUTH_FAILED');
     expect(hj.stats().token_requests).toBe(2);
   });
 
-  it.each(['expires-in-string', 'no-expires-in', 'lowercase-type'] as const)('T5: a token answer with %s works', async (variant) => {
-    const hj = await start({ surveys: 1, responses: 120, tokenResponse: variant });
-    const dbPath = join(tempDir(), 't5.db');
+  it.each(['expires-in-string', 'no-expires-in', 'lowercase-type'] as const)(
+    'T5: a token answer with %s works',
+    async (variant) => {
+      const hj = await start({ surveys: 1, responses: 120, tokenResponse: variant });
+      const dbPath = join(tempDir(), 't5.db');
 
-    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }));
+      const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }));
 
-    expect(summary.error).toBeNull();
-    expect(ids(dbPath)).toHaveLength(120);
-  });
+      expect(summary.error).toBeNull();
+      expect(ids(dbPath)).toHaveLength(120);
+    },
+  );
 });
 
 describe('retry cases', () => {
@@ -175,7 +198,9 @@ describe('retry cases', () => {
     hj.resetStats();
     const dbPath = join(tempDir(), 'r3.db');
 
-    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }), { services: fastServices() });
+    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }), {
+      services: fastServices(),
+    });
 
     expect(summary.status).toBe('failed');
     expect(summary.error?.code).toBe('RETRIES_EXHAUSTED');
@@ -192,7 +217,9 @@ describe('retry cases', () => {
 
     expect(summary.status).toBe('failed');
     expect(summary.error?.code).toBe('PARSE_FAILED');
-    expect(summary.error?.message).toMatch(/GET http:\/\/127\.0\.0\.1:\d+\/v1\/sites\/.*\/responses/);
+    expect(summary.error?.message).toMatch(
+      /GET http:\/\/127\.0\.0\.1:\d+\/v1\/sites\/.*\/responses/,
+    );
     expect(summary.error?.message).toContain('200');
     expect(summary.error?.message).toContain('text/html');
     expect(summary.error?.message).toMatch(/<html|<!doctype/i);
@@ -206,10 +233,20 @@ describe('state and delivery cases', () => {
     const flow = emulatorFlow({ emulator: hj, dbPath, write: 'append' });
     const surveys = hj.model.allSurveys().filter((x) => x.site.id === hj.siteId);
     // A first flow fills the table from survey A, so the table exists with its real columns.
-    await runInProcess(emulatorFlow({ emulator: hj, dbPath, name: 'seed', params: { site_id: hj.siteId, survey_id: surveys[0]?.key ?? '' } }));
-    const victim = readRows(dbPath, 'rows').length === 250 ? await victimOf(hj, surveys[1]?.key ?? '') : '';
+    await runInProcess(
+      emulatorFlow({
+        emulator: hj,
+        dbPath,
+        name: 'seed',
+        params: { site_id: hj.siteId, survey_id: surveys[0]?.key ?? '' },
+      }),
+    );
+    const victim =
+      readRows(dbPath, 'rows').length === 250 ? await victimOf(hj, surveys[1]?.key ?? '') : '';
     const db = new Database(dbPath);
-    db.exec(`CREATE TRIGGER boom BEFORE INSERT ON rows WHEN NEW.id = ${victim} BEGIN SELECT RAISE(ABORT, 'disk says no'); END`);
+    db.exec(
+      `CREATE TRIGGER boom BEFORE INSERT ON rows WHEN NEW.id = ${victim} BEGIN SELECT RAISE(ABORT, 'disk says no'); END`,
+    );
     db.close();
 
     const failed = await runInProcess(flow);
@@ -231,7 +268,13 @@ describe('state and delivery cases', () => {
 /** The id of the 150th response of a survey: on its second page. */
 async function victimOf(hj: RunningEmulator, surveyKey: string): Promise<string> {
   const dir = tempDir();
-  await runInProcess(emulatorFlow({ emulator: hj, dbPath: join(dir, 'v.db'), params: { site_id: hj.siteId, survey_id: surveyKey } }));
+  await runInProcess(
+    emulatorFlow({
+      emulator: hj,
+      dbPath: join(dir, 'v.db'),
+      params: { site_id: hj.siteId, survey_id: surveyKey },
+    }),
+  );
   const rows = readRows(join(dir, 'v.db'), 'rows', 'created_time');
   return String(rows[rows.length - 150]?.['id']);
 }
@@ -244,14 +287,28 @@ describe('data cases', () => {
     await runInProcess(emulatorFlow({ emulator: hj, dbPath }));
 
     const stored = readRows(dbPath, 'rows');
-    const token = await (await fetch(`${hj.url}/v1/oauth/token`, { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials', client_id: hj.clientId, client_secret: hj.clientSecret }) })).json() as { access_token: string };
+    const token = (await (
+      await fetch(`${hj.url}/v1/oauth/token`, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: hj.clientId,
+          client_secret: hj.clientSecret,
+        }),
+      })
+    ).json()) as { access_token: string };
     const survey = stored[0]?.['survey_id'];
-    const page = await (await fetch(`${hj.url}/v1/sites/${hj.siteId}/surveys/${String(survey)}/responses?limit=100`, { headers: { authorization: `Bearer ${token.access_token}` } })).json() as { results: { id: number; answers: unknown }[] };
+    const page = (await (
+      await fetch(`${hj.url}/v1/sites/${hj.siteId}/surveys/${String(survey)}/responses?limit=100`, {
+        headers: { authorization: `Bearer ${token.access_token}` },
+      })
+    ).json()) as { results: { id: number; answers: unknown }[] };
     const byId = new Map(stored.map((r) => [String(r['id']), r['answers']]));
     const texts = page.results.map((r) => JSON.stringify(r.answers));
     expect(texts.join('')).toMatch(/\p{Script=Han}/u);
     expect(texts.join('')).toMatch(/\p{Script=Arabic}|\p{Script=Hebrew}/u);
-    for (const response of page.results) expect(byId.get(String(response.id))).toBe(JSON.stringify(response.answers));
+    for (const response of page.results)
+      expect(byId.get(String(response.id))).toBe(JSON.stringify(response.answers));
   });
 
   it('D2: debug logs hold no client secret, access token or Bearer value', async () => {
@@ -259,11 +316,19 @@ describe('data cases', () => {
     hj.addFault('status=401,at=2,path=/responses');
     hj.addFault('status=500,at=3,path=/responses');
     const lines: string[] = [];
-    const sink = new Writable({ write: (chunk: Buffer, _e, done) => { lines.push(chunk.toString()); done(); } });
+    const sink = new Writable({
+      write: (chunk: Buffer, _e, done) => {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
     const logger = pino({ level: 'debug' }, sink);
     const dbPath = join(tempDir(), 'd2.db');
 
-    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }), { logger, services: createEngineServices({ logger, templates: hotjarTemplates(), retry: fastRetries }) });
+    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }), {
+      logger,
+      services: createEngineServices({ logger, templates: hotjarTemplates(), retry: fastRetries }),
+    });
 
     expect(summary.error).toBeNull();
     const text = lines.join('');

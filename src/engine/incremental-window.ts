@@ -25,7 +25,8 @@ export class IncrementalWindow {
   ) {
     const stored = isBookmark(bookmark) ? orderKey(bookmark.cursor) : undefined;
     this.threshold = stored === undefined ? undefined : minusWindow(stored, plan.lookbackMs);
-    if (isBookmark(bookmark) && stored !== undefined) this.newest = { key: stored, value: bookmark.cursor };
+    if (isBookmark(bookmark) && stored !== undefined)
+      this.newest = { key: stored, value: bookmark.cursor };
   }
 
   /** The request value carrying the bookmark, when the source declares such a parameter. */
@@ -33,7 +34,9 @@ export class IncrementalWindow {
     if (this.plan.param === undefined || this.newest === undefined) return undefined;
 
     const value = String(this.thresholdValue());
-    return this.plan.paramIn === 'body' ? { body: { [this.plan.param]: value } } : { query: { [this.plan.param]: value } };
+    return this.plan.paramIn === 'body'
+      ? { body: { [this.plan.param]: value } }
+      : { query: { [this.plan.param]: value } };
   }
 
   /** Keeps the records inside the window and remembers the newest value seen. */
@@ -71,7 +74,8 @@ export class IncrementalWindow {
   }
 
   private observe(key: OrderKey, value: string | number): void {
-    if (this.newest === undefined || compareKeys(key, this.newest.key) > 0) this.newest = { key, value };
+    if (this.newest === undefined || compareKeys(key, this.newest.key) > 0)
+      this.newest = { key, value };
   }
 
   private thresholdValue(): string | number {

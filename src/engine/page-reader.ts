@@ -51,7 +51,10 @@ export interface Page {
  * current page ends the pass. The no-progress guard stops a repeated cursor or URL (cycles
  * included) before it is sent, and a page identical to the one before it.
  */
-export async function* readStep(context: PageReaderContext, options: ReadStepOptions): AsyncGenerator<Page> {
+export async function* readStep(
+  context: PageReaderContext,
+  options: ReadStepOptions,
+): AsyncGenerator<Page> {
   const paginator = createPaginator(options.step.pagination);
   const seenRequests = new Set<string>();
   let previousHash = '';
@@ -69,13 +72,24 @@ export async function* readStep(context: PageReaderContext, options: ReadStepOpt
     previousHash = hash;
 
     const last = options.isLast?.(records) === true;
-    const outcome = last ? { kind: 'end' as const } : paginator.next({ body, headers: response.headers, recordCount: records.length, url: response.url });
+    const outcome = last
+      ? { kind: 'end' as const }
+      : paginator.next({
+          body,
+          headers: response.headers,
+          recordCount: records.length,
+          url: response.url,
+        });
     if (outcome.kind === 'stalled') throw stalled(outcome.reason, response.url, number);
 
     const atLimit = outcome.kind === 'next' && number >= options.maxPages;
     if (outcome.kind === 'next' && !atLimit) {
       if (seenRequests.has(requestKey(outcome.request))) {
-        throw stalled('the API returned a cursor (or page link) it had already returned', response.url, number);
+        throw stalled(
+          'the API returned a cursor (or page link) it had already returned',
+          response.url,
+          number,
+        );
       }
       pageRequest = outcome.request;
       pending = fetchPage(context, options, pageRequest);
@@ -123,8 +137,10 @@ function requestKey(page: PageRequest): string {
 function stalled(reason: string, url: string, page: number): PaginationStalledError {
   const where = new URL(url);
   where.search = '';
-  return new PaginationStalledError(`pagination is not advancing at page ${page} of ${where.toString()}: ${reason}`, {
-    details: { page, reason },
-  });
+  return new PaginationStalledError(
+    `pagination is not advancing at page ${page} of ${where.toString()}: ${reason}`,
+    {
+      details: { page, reason },
+    },
+  );
 }
-

@@ -1,5 +1,5 @@
 import type { Destination, FlowRecord, StateEntry } from '../destinations/destination.js';
-import { readPath, shapeRecord } from '../source/record-shaper.js';
+import { readPath, scalarText, shapeRecord } from '../source/record-shaper.js';
 import { crashPoint } from './crash-points.js';
 import type { SourcePlan } from '../source/source-plan.js';
 import { IncrementalWindow } from './incremental-window.js';
@@ -33,7 +33,10 @@ export interface PartitionRunOptions {
  */
 export async function runPartition(job: PartitionJob, options: PartitionRunOptions): Promise<void> {
   const { plan, destination, counts } = options;
-  const window = plan.incremental === undefined ? undefined : new IncrementalWindow(plan.incremental, options.state.get(job.key));
+  const window =
+    plan.incremental === undefined
+      ? undefined
+      : new IncrementalWindow(plan.incremental, options.state.get(job.key));
   const extra = window?.requestExtra();
   const context = { params: job.vars, ...(job.parent === undefined ? {} : { parent: job.parent }) };
 
@@ -50,7 +53,10 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
     counts.pages += 1;
     if (page.truncatedByMaxPages) complete = false;
     counts.records_read += page.records.length;
-    if (page.truncatedByMaxPages) options.warnings.push(`max_pages (${options.maxPages}) reached for ${partitionLabel(job.key)}; the rest was not read`);
+    if (page.truncatedByMaxPages)
+      options.warnings.push(
+        `max_pages (${options.maxPages}) reached for ${partitionLabel(job.key)}; the rest was not read`,
+      );
 
     const matching = matchParam(page.records, plan, job.vars);
     const kept = window === undefined ? matching : window.filter(matching);
@@ -77,7 +83,11 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
   }
 }
 
-function shapeAll(records: readonly FlowRecord[], plan: SourcePlan, context: Parameters<typeof shapeRecord>[2]): FlowRecord[] {
+function shapeAll(
+  records: readonly FlowRecord[],
+  plan: SourcePlan,
+  context: Parameters<typeof shapeRecord>[2],
+): FlowRecord[] {
   const shape = plan.step.shape;
   if (shape === undefined) return records as FlowRecord[];
 
@@ -87,12 +97,18 @@ function shapeAll(records: readonly FlowRecord[], plan: SourcePlan, context: Par
 }
 
 /** A template step that lists many things keeps only the one a parameter names, when given. */
-function matchParam(records: FlowRecord[], plan: SourcePlan, vars: Readonly<Record<string, unknown>>): FlowRecord[] {
+function matchParam(
+  records: FlowRecord[],
+  plan: SourcePlan,
+  vars: Readonly<Record<string, unknown>>,
+): FlowRecord[] {
   const match = plan.step.matchParam;
   const wanted = match === undefined ? undefined : vars[match.param];
   if (match === undefined || wanted === undefined) return records;
 
-  return records.filter((record) => String(readPath(record, match.field)) === String(wanted));
+  return records.filter(
+    (record) => scalarText(readPath(record, match.field)) === scalarText(wanted),
+  );
 }
 
 function stateFor(key: string, window: IncrementalWindow): StateEntry[] | undefined {

@@ -2,9 +2,10 @@ import { createAuthenticator } from '../auth/create-authenticator.js';
 import type { Destination, FlowRecord } from '../destinations/destination.js';
 import { RunCancelledError } from '../errors/errors.js';
 import type { HttpRequest, HttpResponse } from '../http/http-types.js';
+import type { RateBudget } from '../http/rate-budget.js';
 import type { Logger } from '../log/logger.js';
 import { expandMacros } from '../source/macros.js';
-import { readPath } from '../source/record-shaper.js';
+import { readPath, scalarText } from '../source/record-shaper.js';
 import type { ParentPlan, SourcePlan } from '../source/source-plan.js';
 import type { EngineServices } from './engine-services.js';
 import { ConcurrencyPool } from './concurrency-pool.js';
@@ -47,7 +48,11 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<vo
     maxPages: options.test?.pages ?? plan.maxPages,
     commitState: options.test === undefined,
     onPage: () => {
-      Object.assign(summary.counts, { requests: reader.counters.requests, retries: reader.counters.retries, bytes: reader.counters.bytes });
+      Object.assign(summary.counts, {
+        requests: reader.counters.requests,
+        retries: reader.counters.retries,
+        bytes: reader.counters.bytes,
+      });
       options.onProgress?.(summary);
     },
   };
@@ -65,11 +70,18 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<vo
     throw error;
   } finally {
     options.signal?.removeEventListener('abort', stopOnSignal);
-    Object.assign(summary.counts, { requests: reader.counters.requests, retries: reader.counters.retries, bytes: reader.counters.bytes });
+    Object.assign(summary.counts, {
+      requests: reader.counters.requests,
+      retries: reader.counters.retries,
+      bytes: reader.counters.bytes,
+    });
   }
 }
 
-function readerContext(options: ReadPartitionsOptions, signal: AbortSignal): PageReaderContext & { counters: { requests: number; retries: number; bytes: number } } {
+function readerContext(
+  options: ReadPartitionsOptions,
+  signal: AbortSignal,
+): PageReaderContext & { counters: { requests: number; retries: number; bytes: number } } {
   const { plan, services } = options;
   const budget = services.budgets.forOrigin(plan.baseUrl, plan.rateLimit);
   const auth = createAuthenticator(plan.credential, {
@@ -77,7 +89,7 @@ function readerContext(options: ReadPartitionsOptions, signal: AbortSignal): Pag
     baseUrl: plan.baseUrl,
     logger: options.logger,
     tokenCaches: services.tokens,
-    tokenBudget: budget,
+    tokenBudget: tokenBudgetOf(plan, budget),
   });
 
   return {
@@ -93,10 +105,23 @@ function readerContext(options: ReadPartitionsOptions, signal: AbortSignal): Pag
   };
 }
 
+/** The token URL shares the data origin's budget only when it is on that origin (Hotjar's is). */
+function tokenBudgetOf(plan: SourcePlan, budget: RateBudget | null): RateBudget | null {
+  if (plan.credential.type !== 'oauth2_client_credentials') return budget;
+  return new URL(plan.credential.token_url).origin === new URL(plan.baseUrl).origin ? budget : null;
+}
+
 /** The partitions to read: from the parent step's records, or the one partition of the source. */
-async function* partitionJobs(plan: SourcePlan, reader: PageReaderContext, summary: RunSummary): AsyncGenerator<PartitionJob> {
+async function* partitionJobs(
+  plan: SourcePlan,
+  reader: PageReaderContext,
+  summary: RunSummary,
+): AsyncGenerator<PartitionJob> {
   if (plan.parent === undefined) {
-    yield { key: expandMacros(plan.partition, plan.params, { path: 'partition' }), vars: plan.params };
+    yield {
+      key: expandMacros(plan.partition, plan.params, { path: 'partition' }),
+      vars: plan.params,
+    };
     return;
   }
 
@@ -110,7 +135,12 @@ async function* partitionJobs(plan: SourcePlan, reader: PageReaderContext, summa
   }
 }
 
-async function* parentRecords(plan: SourcePlan, parent: ParentPlan, reader: PageReaderContext, summary: RunSummary): AsyncGenerator<FlowRecord> {
+async function* parentRecords(
+  plan: SourcePlan,
+  parent: ParentPlan,
+  reader: PageReaderContext,
+  summary: RunSummary,
+): AsyncGenerator<FlowRecord> {
   const pages = readStep(reader, { step: parent, vars: plan.params, maxPages: plan.maxPages });
   const match = parent.matchParam;
   const wanted = match === undefined ? undefined : plan.params[match.param];
@@ -118,7 +148,12 @@ async function* parentRecords(plan: SourcePlan, parent: ParentPlan, reader: Page
   for await (const page of pages) {
     summary.counts.pages += 1;
     for (const record of page.records) {
-      if (match !== undefined && wanted !== undefined && String(readPath(record, match.field)) !== String(wanted)) continue;
+      if (
+        match !== undefined &&
+        wanted !== undefined &&
+        scalarText(readPath(record, match.field)) !== scalarText(wanted)
+      )
+        continue;
       yield record;
     }
   }

@@ -18,11 +18,23 @@ afterEach(async () => {
 });
 
 function restFlow(source: Record<string, unknown>, dbPath: string, write = 'append'): FlowConfig {
-  return validateFlow({ version: 1, name: 'rest-test', source: { type: 'rest', ...source }, destination: { type: 'sqlite', path: dbPath, table: 'items', write } }, null);
+  return validateFlow(
+    {
+      version: 1,
+      name: 'rest-test',
+      source: { type: 'rest', ...source },
+      destination: { type: 'sqlite', path: dbPath, table: 'items', write },
+    },
+    null,
+  );
 }
 
 const fastServices = (): ReturnType<typeof createEngineServices> =>
-  createEngineServices({ logger: silentLogger(), templates: hotjarTemplates(), retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 } });
+  createEngineServices({
+    logger: silentLogger(),
+    templates: hotjarTemplates(),
+    retry: { maxAttempts: 2, baseDelayMs: 10, maxDelayMs: 20 },
+  });
 
 function stamp(i: number): string {
   return new Date(Date.UTC(2026, 0, 1) + i * 60_000).toISOString();
@@ -68,16 +80,31 @@ describe('an ascending source (S1)', () => {
 
 describe('a newest-first source', () => {
   it('S4: takes two records with the same instant exactly at the bookmark, each once', async () => {
-    const items = [{ id: 3, created: stamp(3) }, { id: 2, created: stamp(2) }, { id: 1, created: stamp(1) }];
-    api = await startLocalApi((_request, response) => sendJson(response, { results: items, next_cursor: null }));
+    const items = [
+      { id: 3, created: stamp(3) },
+      { id: 2, created: stamp(2) },
+      { id: 1, created: stamp(1) },
+    ];
+    api = await startLocalApi((_request, response) =>
+      sendJson(response, { results: items, next_cursor: null }),
+    );
     const dbPath = join(tempDir(), 's4.db');
     const flow = restFlow(
-      { request: { url: `${api.url}/r` }, records: '$.results[*]', pagination: { type: 'cursor', cursor_path: '$.next_cursor', cursor_param: 'cursor' }, primary_key: ['id'], incremental: { cursor_field: 'created', order: 'desc' } },
+      {
+        request: { url: `${api.url}/r` },
+        records: '$.results[*]',
+        pagination: { type: 'cursor', cursor_path: '$.next_cursor', cursor_param: 'cursor' },
+        primary_key: ['id'],
+        incremental: { cursor_field: 'created', order: 'desc' },
+      },
       dbPath,
     );
 
     await runInProcess(flow);
-    items.unshift({ id: 4, created: stamp(3).replace('Z', '+00:00') }, { id: 5, created: stamp(3) });
+    items.unshift(
+      { id: 4, created: stamp(3).replace('Z', '+00:00') },
+      { id: 5, created: stamp(3) },
+    );
     const second = await runInProcess(flow);
 
     expect(second.counts.records_written).toBe(2);
@@ -89,7 +116,8 @@ describe('cursor pagination against a server', () => {
   function cursorServer(): Promise<LocalApi> {
     return startLocalApi((request, response) => {
       const cursor = request.url.searchParams.get('cursor');
-      if (cursor === null) return sendJson(response, { results: [{ id: 1 }, { id: 2 }], next_cursor: '' });
+      if (cursor === null)
+        return sendJson(response, { results: [{ id: 1 }, { id: 2 }], next_cursor: '' });
       if (cursor === '') return sendJson(response, { results: [{ id: 3 }], next_cursor: null });
       sendJson(response, { message: 'bad cursor' }, 400);
     });
@@ -98,7 +126,16 @@ describe('cursor pagination against a server', () => {
   it('P6: an empty-string cursor ends the stream by default', async () => {
     api = await cursorServer();
     const dbPath = join(tempDir(), 'p6a.db');
-    const summary = await runInProcess(restFlow({ request: { url: `${api.url}/r` }, records: '$.results[*]', pagination: { type: 'cursor', cursor_path: '$.next_cursor', cursor_param: 'cursor' } }, dbPath));
+    const summary = await runInProcess(
+      restFlow(
+        {
+          request: { url: `${api.url}/r` },
+          records: '$.results[*]',
+          pagination: { type: 'cursor', cursor_path: '$.next_cursor', cursor_param: 'cursor' },
+        },
+        dbPath,
+      ),
+    );
 
     expect(summary.error).toBeNull();
     expect(api.requests).toHaveLength(1);
@@ -108,7 +145,21 @@ describe('cursor pagination against a server', () => {
   it('P6: an empty-string cursor is sent back when configured to continue', async () => {
     api = await cursorServer();
     const dbPath = join(tempDir(), 'p6b.db');
-    const summary = await runInProcess(restFlow({ request: { url: `${api.url}/r` }, records: '$.results[*]', pagination: { type: 'cursor', cursor_path: '$.next_cursor', cursor_param: 'cursor', empty_cursor: 'continue' } }, dbPath));
+    const summary = await runInProcess(
+      restFlow(
+        {
+          request: { url: `${api.url}/r` },
+          records: '$.results[*]',
+          pagination: {
+            type: 'cursor',
+            cursor_path: '$.next_cursor',
+            cursor_param: 'cursor',
+            empty_cursor: 'continue',
+          },
+        },
+        dbPath,
+      ),
+    );
 
     expect(summary.error).toBeNull();
     expect(api.requests.map((r) => r.url.search)).toEqual(['', '?cursor=']);
@@ -135,11 +186,15 @@ describe('bodies on the wire', () => {
 
   it('keeps an integer beyond 2^53 exact from the body to the table', async () => {
     api = await startLocalApi((_request, response) => {
-      response.writeHead(200, { 'content-type': 'application/json' }).end('[{"id": 9007199254740993, "n": 1}]');
+      response
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end('[{"id": 9007199254740993, "n": 1}]');
     });
     const dbPath = join(tempDir(), 'big.db');
 
-    await runInProcess(restFlow({ request: { url: `${api.url}/x` }, primary_key: ['id'] }, dbPath, 'upsert'));
+    await runInProcess(
+      restFlow({ request: { url: `${api.url}/x` }, primary_key: ['id'] }, dbPath, 'upsert'),
+    );
 
     const db = (await import('better-sqlite3')).default(dbPath, { readonly: true });
     const row = db.prepare('SELECT id FROM items').safeIntegers().get() as { id: bigint };

@@ -7,7 +7,13 @@ import { hotjarTemplates } from '../connectors/hotjar/template-registry.js';
 import { startEmulator, type RunningEmulator } from '../emulator/start-emulator.js';
 import { silentLogger } from '../log/logger.js';
 import { createEngineServices } from './create-engine-services.js';
-import { allResponseIds, emulatorFlow, readRows, runInProcess, tempDir } from './test-support/run-against-emulator.js';
+import {
+  allResponseIds,
+  emulatorFlow,
+  readRows,
+  runInProcess,
+  tempDir,
+} from './test-support/run-against-emulator.js';
 
 const RESPONSES_ROUTE = 'GET /v1/sites/{site_id}/surveys/{survey_id}/responses';
 let emulator: RunningEmulator | undefined;
@@ -20,7 +26,10 @@ afterEach(async () => {
 function stateRows(dbPath: string): { partition: string; value: string }[] {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return db.prepare('SELECT partition, value FROM _hf_state ORDER BY partition').all() as { partition: string; value: string }[];
+    return db.prepare('SELECT partition, value FROM _hf_state ORDER BY partition').all() as {
+      partition: string;
+      value: string;
+    }[];
   } finally {
     db.close();
   }
@@ -39,7 +48,11 @@ describe('a survey_responses flow', () => {
     expect(rows.map((r) => String(r['id'])).sort()).toEqual(await allResponseIds(emulator));
     expect(new Set(rows.map((r) => `${String(r['survey_id'])}`)).size).toBe(3);
     expect(rows.every((r) => r['site_id'] === emulator?.siteId)).toBe(true);
-    expect(summary.counts).toMatchObject({ records_read: 750, records_written: 750, pages: 1 + 3 * 3 });
+    expect(summary.counts).toMatchObject({
+      records_read: 750,
+      records_written: 750,
+      pages: 1 + 3 * 3,
+    });
   });
 
   it('appends 40,000 responses once each without a 429, then exactly the 150 new ones from first pages only', async () => {
@@ -50,7 +63,11 @@ describe('a survey_responses flow', () => {
     const first = await runInProcess(flow);
     expect(first.error).toBeNull();
     const db = new Database(dbPath, { readonly: true });
-    const count = (): { n: number; distinct: number } => db.prepare('SELECT count(*) AS n, count(DISTINCT id) AS "distinct" FROM rows').get() as { n: number; distinct: number };
+    const count = (): { n: number; distinct: number } =>
+      db.prepare('SELECT count(*) AS n, count(DISTINCT id) AS "distinct" FROM rows').get() as {
+        n: number;
+        distinct: number;
+      };
     expect(count()).toEqual({ n: 40_000, distinct: 40_000 });
     expect(emulator.stats().by_status['429']).toBeUndefined();
 
@@ -87,7 +104,13 @@ describe('a survey_responses flow', () => {
     const logger = silentLogger();
     const services = createEngineServices({ logger, templates: hotjarTemplates() });
     const dir = tempDir();
-    const flows = [1, 2, 3].map((n) => emulatorFlow({ emulator: emulator as RunningEmulator, dbPath: join(dir, `${n}.db`), name: `f${n}` }));
+    const flows = [1, 2, 3].map((n) =>
+      emulatorFlow({
+        emulator: emulator as RunningEmulator,
+        dbPath: join(dir, `${n}.db`),
+        name: `f${n}`,
+      }),
+    );
 
     const summaries = await Promise.all(flows.map((flow) => runInProcess(flow, { services })));
     await services.http.close();

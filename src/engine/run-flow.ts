@@ -46,27 +46,52 @@ export async function runFlow(options: RunFlowOptions): Promise<RunSummary> {
   const logger = options.logger.child({ flow: summary.flow, run: summary.run_id });
 
   try {
-    const plan = await planSource(options.flow, options.services.templates, options.resolveCredential);
+    const plan = await planSource(
+      options.flow,
+      options.services.templates,
+      options.resolveCredential,
+    );
     logger.info({ source: plan.label, destination: options.flow.destination.type }, 'run started');
     await execute(plan, options, summary, logger);
   } catch (error) {
     summary.status = 'failed';
     summary.error = errorOf(error, options.signal);
-    await options.destination.abort().catch((abortError: unknown) => logger.error({ err: abortError }, 'abort failed'));
+    await options.destination
+      .abort()
+      .catch((abortError: unknown) => logger.error({ err: abortError }, 'abort failed'));
   } finally {
     summary.duration_ms = Date.now() - started;
   }
 
   const level = summary.status === 'succeeded' ? 'info' : 'error';
-  logger[level]({ status: summary.status, counts: summary.counts, duration_ms: summary.duration_ms, error: summary.error }, 'run finished');
+  logger[level](
+    {
+      status: summary.status,
+      counts: summary.counts,
+      duration_ms: summary.duration_ms,
+      error: summary.error,
+    },
+    'run finished',
+  );
   return summary;
 }
 
-async function execute(plan: SourcePlan, options: RunFlowOptions, summary: RunSummary, logger: Logger): Promise<void> {
+async function execute(
+  plan: SourcePlan,
+  options: RunFlowOptions,
+  summary: RunSummary,
+  logger: Logger,
+): Promise<void> {
   const { flow, destination } = options;
   const primaryKey = plan.primaryKey;
-  await destination.open({ flow: flow.name, runId: summary.run_id, write: flow.destination.write, primaryKey });
-  const state = options.test === undefined ? await destination.readState() : new Map<string, unknown>();
+  await destination.open({
+    flow: flow.name,
+    runId: summary.run_id,
+    write: flow.destination.write,
+    primaryKey,
+  });
+  const state =
+    options.test === undefined ? await destination.readState() : new Map<string, unknown>();
 
   await readPartitions({
     plan,
@@ -85,7 +110,10 @@ async function execute(plan: SourcePlan, options: RunFlowOptions, summary: RunSu
   for (const warning of summary.warnings) logger.warn({ warning }, 'run warning');
 }
 
-function errorOf(error: unknown, signal: AbortSignal | undefined): { code: string; message: string } {
+function errorOf(
+  error: unknown,
+  signal: AbortSignal | undefined,
+): { code: string; message: string } {
   if (signal?.aborted === true) return new RunCancelledError().toJSON();
   if (error instanceof ConfigError) return { code: error.code, message: error.message };
   if (error instanceof HotjarFlowError) return error.toJSON();

@@ -31,11 +31,18 @@ export async function acquireRunLock(options: RunLockOptions): Promise<() => voi
       continue;
     }
     if (options.wait !== true) {
-      throw new FlowLockedError(`flow "${options.flow}" is already running (process ${holder ?? 'unknown'}); use --wait to wait for it`, {
-        details: { pid: holder },
-      });
+      throw new FlowLockedError(
+        `flow "${options.flow}" is already running (process ${holder ?? 'unknown'}); use --wait to wait for it`,
+        {
+          details: { pid: holder },
+        },
+      );
     }
-    await sleep(options.pollMs ?? 250, undefined, options.signal === undefined ? {} : { signal: options.signal });
+    await sleep(
+      options.pollMs ?? 250,
+      undefined,
+      options.signal === undefined ? {} : { signal: options.signal },
+    );
   }
 }
 

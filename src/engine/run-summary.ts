@@ -21,5 +21,13 @@ export interface RunSummary {
 }
 
 export function emptyCounts(): RunCounts {
-  return { requests: 0, retries: 0, pages: 0, records_read: 0, records_written: 0, records_quarantined: 0, bytes: 0 };
+  return {
+    requests: 0,
+    retries: 0,
+    pages: 0,
+    records_read: 0,
+    records_written: 0,
+    records_quarantined: 0,
+    bytes: 0,
+  };
 }

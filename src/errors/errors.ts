@@ -26,14 +26,20 @@ export function formatIssue(issue: ConfigIssue): string {
 
 /** The upstream refused the credential (401 after a refresh, invalid_client, expired key). */
 export class AuthError extends HotjarFlowError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super('AUTH_FAILED', message, options);
   }
 }
 
 /** The upstream answered 403: the plan or the key's scope does not allow the call. */
 export class ForbiddenError extends HotjarFlowError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super('FORBIDDEN', message, options);
   }
 }
@@ -57,21 +63,30 @@ export class HttpStatusError extends HotjarFlowError {
 
 /** Retries ran out (attempts or time budget) on something transient: 429, 5xx, resets. */
 export class RetriesExhaustedError extends HotjarFlowError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super('RETRIES_EXHAUSTED', message, options);
   }
 }
 
 /** A connection could not be made or broke, or a request timed out (before retries decide). */
 export class NetworkError extends HotjarFlowError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super('NETWORK_ERROR', message, options);
   }
 }
 
 /** A body could not be parsed as the configured format (HTML instead of JSON, truncated, …). */
 export class ParseError extends HotjarFlowError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super('PARSE_FAILED', message, options);
   }
 }
@@ -92,7 +107,10 @@ export class PaginationStalledError extends HotjarFlowError {
 
 /** A destination could not write or commit a batch. */
 export class DestinationError extends HotjarFlowError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super('DESTINATION_FAILED', message, options);
   }
 }
@@ -113,7 +131,67 @@ export class RunCancelledError extends HotjarFlowError {
 
 /** A Hotjar API key has passed its one-year expiry. */
 export class KeyExpiredError extends HotjarFlowError {
-  constructor(message: string, options: { cause?: unknown; details?: Record<string, unknown> } = {}) {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
     super('KEY_EXPIRED', message, options);
+  }
+}
+
+/** A store write would break a uniqueness rule or a reference (a name taken, a credential in use). */
+export class StoreConflictError extends HotjarFlowError {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super('CONFLICT', message, options);
+  }
+}
+
+/** The store holds no entity of that kind with that id (or name). */
+export class StoreNotFoundError extends HotjarFlowError {
+  constructor(entity: string, key: string, options: { details?: Record<string, unknown> } = {}) {
+    super('NOT_FOUND', `no ${entity} ${JSON.stringify(key)}`, {
+      details: { entity, key, ...options.details },
+    });
+  }
+}
+
+/** A pagination cursor was not produced by this list (altered, truncated or from another list). */
+export class InvalidCursorError extends HotjarFlowError {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('INVALID_CURSOR', message, options);
+  }
+}
+
+/** The database was migrated by a newer release than this one; it is left untouched. */
+export class StoreSchemaError extends HotjarFlowError {
+  constructor(message: string, options: { details?: Record<string, unknown> } = {}) {
+    super('STORE_SCHEMA_NEWER', message, options);
+  }
+}
+
+/** Stored secrets cannot be decrypted: another master key, another credential's blob, or altered. */
+export class VaultKeyError extends HotjarFlowError {
+  constructor(
+    message: string,
+    options: { cause?: unknown; details?: Record<string, unknown> } = {},
+  ) {
+    super('VAULT_KEY_INVALID', message, options);
+  }
+}
+
+/** The master key given in the environment or the key file is not 32 bytes in a known encoding. */
+export class MasterKeyFormatError extends HotjarFlowError {
+  constructor(message: string, options: { details?: Record<string, unknown> } = {}) {
+    super('MASTER_KEY_FORMAT', message, options);
+  }
+}
+
+/** The master key file may be read by other users (its mode is looser than 0600). */
+export class MasterKeyPermissionsError extends HotjarFlowError {
+  constructor(message: string, options: { details?: Record<string, unknown> } = {}) {
+    super('MASTER_KEY_PERMISSIONS', message, options);
   }
 }

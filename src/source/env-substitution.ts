@@ -13,7 +13,8 @@ export function substituteEnv(
   path: (string | number)[] = [],
 ): unknown {
   if (typeof value === 'string') return substituteString(value, env, issues, path);
-  if (Array.isArray(value)) return value.map((item, i) => substituteEnv(item, env, issues, [...path, i]));
+  if (Array.isArray(value))
+    return value.map((item, i) => substituteEnv(item, env, issues, [...path, i]));
   if (value === null || typeof value !== 'object') return value;
 
   const out: Record<string, unknown> = {};

@@ -22,7 +22,11 @@ export function inferSchema(records: readonly FlowRecord[]): Record<string, Fiel
 
   const out: Record<string, FieldSchema> = {};
   for (const [name, field] of fields) {
-    out[name] = { types: [...field.types], nullable: field.nullable || field.count < records.length, present_in: field.count };
+    out[name] = {
+      types: [...field.types],
+      nullable: field.nullable || field.count < records.length,
+      present_in: field.count,
+    };
   }
   return out;
 }

@@ -15,8 +15,12 @@ describe('orderKey and compareKeys', () => {
   });
 
   it('orders instants below the millisecond', () => {
-    expect(compareKeys(key('2026-01-01T10:00:00.000001Z'), key('2026-01-01T10:00:00.000002Z'))).toBeLessThan(0);
-    expect(compareKeys(key('2026-01-01T10:00:00.001Z'), key('2026-01-01T10:00:00.000999Z'))).toBeGreaterThan(0);
+    expect(
+      compareKeys(key('2026-01-01T10:00:00.000001Z'), key('2026-01-01T10:00:00.000002Z')),
+    ).toBeLessThan(0);
+    expect(
+      compareKeys(key('2026-01-01T10:00:00.001Z'), key('2026-01-01T10:00:00.000999Z')),
+    ).toBeGreaterThan(0);
   });
 
   it('orders numbers numerically, not as text', () => {
@@ -24,7 +28,9 @@ describe('orderKey and compareKeys', () => {
   });
 
   it('moves instants back by a window and leaves text alone', () => {
-    expect(minusWindow(key('2026-01-03T00:00:00Z'), 48 * 3_600_000)).toEqual(key('2026-01-01T00:00:00Z'));
+    expect(minusWindow(key('2026-01-03T00:00:00Z'), 48 * 3_600_000)).toEqual(
+      key('2026-01-01T00:00:00Z'),
+    );
     expect(minusWindow('abc', 1000)).toBe('abc');
   });
 });

@@ -4,7 +4,10 @@ import { parseJsonExact, stringifyJsonExact } from './json-body.js';
 
 describe('parseJsonExact', () => {
   it('keeps integers beyond 2^53 exact as bigint', () => {
-    const parsed = parseJsonExact('{"id": 9007199254740993, "small": 12, "f": 1.5}') as Record<string, unknown>;
+    const parsed = parseJsonExact('{"id": 9007199254740993, "small": 12, "f": 1.5}') as Record<
+      string,
+      unknown
+    >;
     expect(parsed['id']).toBe(9007199254740993n);
     expect(parsed['small']).toBe(12);
     expect(parsed['f']).toBe(1.5);

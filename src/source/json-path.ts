@@ -9,7 +9,7 @@ const SIMPLE = /^\$((?:\.[A-Za-z_$][\w$-]*)*)(\[\*\])?$/;
  */
 export function queryPath(json: unknown, path: string): unknown[] {
   const simple = SIMPLE.exec(path);
-  if (simple === null) return JSONPath({ path, json: json as object, wrap: true }) as unknown[];
+  if (simple === null) return JSONPath<unknown[]>({ path, json: json as object, wrap: true });
 
   let current: unknown = json;
   for (const key of (simple[1] ?? '').split('.').slice(1)) {

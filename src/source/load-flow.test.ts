@@ -14,7 +14,10 @@ source:
 destination: { type: sqlite, path: ./data/x.db, table: survey_responses, write: upsert }
 `;
 
-function issuesOf(text: string, env: NodeJS.ProcessEnv = {}): { code: string; path: string; message: string }[] {
+function issuesOf(
+  text: string,
+  env: NodeJS.ProcessEnv = {},
+): { code: string; path: string; message: string }[] {
   try {
     parseFlowText(text, env);
   } catch (error) {
@@ -26,18 +29,32 @@ function issuesOf(text: string, env: NodeJS.ProcessEnv = {}): { code: string; pa
 
 describe('parseFlowText', () => {
   it('substitutes environment variables and keeps $${ literal', () => {
-    const flow = parseFlowText(valid.replace('survey-responses', 'a').replace('./data/x.db', () => '"$${HOME}/x.db"'), { HJ_ID: 'id', HJ_SECRET: 's' });
+    const flow = parseFlowText(
+      valid.replace('survey-responses', 'a').replace('./data/x.db', () => '"$${HOME}/x.db"'),
+      { HJ_ID: 'id', HJ_SECRET: 's' },
+    );
     expect(flow.source.credential).toEqual({ type: 'hotjar', client_id: 'id', client_secret: 's' });
     expect(flow.destination.path).toBe('${HOME}/x.db');
   });
 
   it('names a missing environment variable and where it was used', () => {
-    expect(issuesOf(valid, { HJ_ID: 'id' })).toEqual([{ code: 'ENV_MISSING', path: 'source.credential.client_secret', message: 'environment variable HJ_SECRET is not set' }]);
+    expect(issuesOf(valid, { HJ_ID: 'id' })).toEqual([
+      {
+        code: 'ENV_MISSING',
+        path: 'source.credential.client_secret',
+        message: 'environment variable HJ_SECRET is not set',
+      },
+    ]);
   });
 
   it('names an unknown key with its full path', () => {
-    const issues = issuesOf(valid.replace('write: upsert', 'write: upsert, colour: red'), { HJ_ID: 'a', HJ_SECRET: 'b' });
-    expect(issues).toContainEqual(expect.objectContaining({ code: 'UNKNOWN_KEY', path: 'destination.colour' }));
+    const issues = issuesOf(valid.replace('write: upsert', 'write: upsert, colour: red'), {
+      HJ_ID: 'a',
+      HJ_SECRET: 'b',
+    });
+    expect(issues).toContainEqual(
+      expect.objectContaining({ code: 'UNKNOWN_KEY', path: 'destination.colour' }),
+    );
   });
 
   it('reports a YAML syntax error with its line', () => {
@@ -47,7 +64,15 @@ describe('parseFlowText', () => {
   });
 
   it('accepts JSON as well as YAML', () => {
-    const flow = parseFlowText(JSON.stringify({ version: 1, name: 'j', source: { type: 'rest', request: { url: 'http://127.0.0.1:9/x' } }, destination: { type: 'jsonl', path: 'out.jsonl' } }), {});
+    const flow = parseFlowText(
+      JSON.stringify({
+        version: 1,
+        name: 'j',
+        source: { type: 'rest', request: { url: 'http://127.0.0.1:9/x' } },
+        destination: { type: 'jsonl', path: 'out.jsonl' },
+      }),
+      {},
+    );
     expect(flow.source.type).toBe('rest');
   });
 });

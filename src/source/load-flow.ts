@@ -29,7 +29,10 @@ export function parseFlowText(text: string, env: NodeJS.ProcessEnv = process.env
   try {
     raw = parseYaml(text, { uniqueKeys: true });
   } catch (error) {
-    const where = error instanceof YAMLParseError && error.linePos?.[0] ? ` at line ${error.linePos[0].line}` : '';
+    const where =
+      error instanceof YAMLParseError && error.linePos?.[0]
+        ? ` at line ${error.linePos[0].line}`
+        : '';
     const message = `the flow file is not valid YAML or JSON${where}: ${(error as Error).message.split('\n')[0]}`;
     throw new ConfigError([{ code: 'SYNTAX', path: '', message }], { cause: error });
   }
@@ -41,7 +44,10 @@ export function parseFlowText(text: string, env: NodeJS.ProcessEnv = process.env
  * Validates an already parsed flow object (an API body, say). `env: null` skips `${NAME}`
  * substitution, for flows built by code whose strings are values, not templates.
  */
-export function validateFlow(raw: unknown, env: NodeJS.ProcessEnv | null = process.env): FlowConfig {
+export function validateFlow(
+  raw: unknown,
+  env: NodeJS.ProcessEnv | null = process.env,
+): FlowConfig {
   const issues: ConfigIssue[] = [];
   const substituted = env === null ? raw : substituteEnv(raw, env, issues);
   if (issues.length > 0) throw new ConfigError(issues);
@@ -64,7 +70,11 @@ export function zodIssues(error: ZodError): ConfigIssue[] {
       continue;
     }
 
-    out.push({ code: issue.code.toUpperCase(), path: formatPath(issue.path), message: issue.message });
+    out.push({
+      code: issue.code.toUpperCase(),
+      path: formatPath(issue.path),
+      message: issue.message,
+    });
   }
   return out;
 }

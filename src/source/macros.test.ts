@@ -7,7 +7,11 @@ const now = new Date('2026-03-04T05:06:07.890Z');
 
 describe('expandMacros', () => {
   it('replaces parameters and URL-encodes them when asked', () => {
-    const url = expandMacros('/v1/sites/{site_id}/surveys/{survey_id}', { site_id: '12', survey_id: 'a/b c' }, { encode: true });
+    const url = expandMacros(
+      '/v1/sites/{site_id}/surveys/{survey_id}',
+      { site_id: '12', survey_id: 'a/b c' },
+      { encode: true },
+    );
     expect(url).toBe('/v1/sites/12/surveys/a%2Fb%20c');
   });
 
@@ -32,7 +36,10 @@ describe('expandMacros', () => {
       caught = error;
     }
     expect(caught).toBeInstanceOf(ConfigError);
-    expect((caught as ConfigError).issues[0]).toMatchObject({ path: 'request.url', code: 'MACRO_UNKNOWN' });
+    expect((caught as ConfigError).issues[0]).toMatchObject({
+      path: 'request.url',
+      code: 'MACRO_UNKNOWN',
+    });
     expect((caught as ConfigError).message).toContain('{missing}');
   });
 });

@@ -1,4 +1,5 @@
 import { ConfigError } from '../errors/errors.js';
+import { scalarText } from './record-shaper.js';
 
 const MACRO = /\{([A-Za-z_][A-Za-z0-9_.]*)(?:([+-])(\d+)(s|m|h|d))?(?::([^}]+))?\}/g;
 const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -24,16 +25,31 @@ export function expandMacros(
 ): string {
   if (!template.includes('{')) return template;
 
-  return template.replace(MACRO, (whole, name: string, sign?: string, amount?: string, unit?: string, format?: string) => {
-    const value = resolveMacro({ name, sign, amount, unit, format, vars, now: options.now ?? new Date() });
-    if (value === undefined) {
-      const where = options.path ?? 'template';
-      throw new ConfigError([
-        { code: 'MACRO_UNKNOWN', path: where, message: `unknown macro ${whole} (no parameter named "${name}")` },
-      ]);
-    }
-    return options.encode === true ? encodeURIComponent(value) : value;
-  });
+  return template.replace(
+    MACRO,
+    (whole, name: string, sign?: string, amount?: string, unit?: string, format?: string) => {
+      const value = resolveMacro({
+        name,
+        sign,
+        amount,
+        unit,
+        format,
+        vars,
+        now: options.now ?? new Date(),
+      });
+      if (value === undefined) {
+        const where = options.path ?? 'template';
+        throw new ConfigError([
+          {
+            code: 'MACRO_UNKNOWN',
+            path: where,
+            message: `unknown macro ${whole} (no parameter named "${name}")`,
+          },
+        ]);
+      }
+      return options.encode === true ? encodeURIComponent(value) : value;
+    },
+  );
 }
 
 /** The names a template refers to, so missing parameters are found before any request. */
@@ -53,7 +69,8 @@ interface MacroParts {
 
 function resolveMacro(parts: MacroParts): string | undefined {
   if (parts.name === 'now' || parts.name === 'today') {
-    const offset = parts.sign === undefined ? 0 : Number(parts.amount) * (UNIT_MS[parts.unit ?? ''] ?? 0);
+    const offset =
+      parts.sign === undefined ? 0 : Number(parts.amount) * (UNIT_MS[parts.unit ?? ''] ?? 0);
     const instant = new Date(parts.now.getTime() + (parts.sign === '-' ? -offset : offset));
     const format = parts.format ?? (parts.name === 'today' ? '%Y-%m-%d' : undefined);
     return format === undefined ? instant.toISOString() : formatInstant(instant, format);
@@ -61,7 +78,7 @@ function resolveMacro(parts: MacroParts): string | undefined {
 
   const value = lookup(parts.vars, parts.name);
   if (value === undefined || value === null) return undefined;
-  return typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return scalarText(value);
 }
 
 function lookup(vars: Readonly<Record<string, unknown>>, dotted: string): unknown {
@@ -86,5 +103,7 @@ function formatInstant(instant: Date, format: string): string {
     S: pad(instant.getUTCSeconds()),
     s: String(Math.floor(instant.getTime() / 1000)),
   };
-  return format.replace(/%([YmdHMSs%])/g, (_, key: string) => (key === '%' ? '%' : (fields[key] ?? '')));
+  return format.replace(/%([YmdHMSs%])/g, (_, key: string) =>
+    key === '%' ? '%' : (fields[key] ?? ''),
+  );
 }

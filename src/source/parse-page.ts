@@ -27,13 +27,25 @@ export function parsePage(
     if (text.trim() === '') throw new Error('the body is empty');
     body = parseJsonExact(text);
   } catch (error) {
-    throw new ParseError(`expected a JSON body: ${describeResponse({ ...response, method: request.method })}`, { cause: error });
+    throw new ParseError(
+      `expected a JSON body: ${describeResponse({ ...response, method: request.method })}`,
+      { cause: error },
+    );
   }
 
-  return { records: findRecords(body, step.records, () => describeResponse({ ...response, method: request.method })), body };
+  return {
+    records: findRecords(body, step.records, () =>
+      describeResponse({ ...response, method: request.method }),
+    ),
+    body,
+  };
 }
 
-function findRecords(body: unknown, path: string | undefined, describe: () => string): FlowRecord[] {
+function findRecords(
+  body: unknown,
+  path: string | undefined,
+  describe: () => string,
+): FlowRecord[] {
   if (path === undefined) {
     if (Array.isArray(body)) return body.filter(isRecord);
     if (isRecord(body)) return [body];

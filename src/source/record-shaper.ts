@@ -11,7 +11,11 @@ export interface ShapeContext {
  * Turns one raw record into output records as a template's shape says; the common case (no shape,
  * or only `add`) costs one object spread.
  */
-export function shapeRecord(raw: FlowRecord, shape: RecordShape | undefined, context: ShapeContext): FlowRecord[] {
+export function shapeRecord(
+  raw: FlowRecord,
+  shape: RecordShape | undefined,
+  context: ShapeContext,
+): FlowRecord[] {
   if (shape === undefined) return [raw];
 
   if (shape.explode === undefined) {
@@ -30,7 +34,10 @@ export function shapeRecord(raw: FlowRecord, shape: RecordShape | undefined, con
   });
 }
 
-function buildFields(fields: Record<string, FieldExpression>, scope: Record<string, unknown>): FlowRecord {
+function buildFields(
+  fields: Record<string, FieldExpression>,
+  scope: Record<string, unknown>,
+): FlowRecord {
   const out: FlowRecord = {};
   for (const [name, expression] of Object.entries(fields)) {
     const value = evaluate(expression, scope);
@@ -54,8 +61,19 @@ function evaluate(expression: FieldExpression, scope: Record<string, unknown>): 
   const wanted = readPath(scope, expression.equals);
   if (!Array.isArray(list) || wanted === undefined) return null;
 
-  const match: unknown = list.find((entry) => String(readPath(entry, expression.key)) === String(wanted));
+  const match: unknown = list.find(
+    (entry) => scalarText(readPath(entry, expression.key)) === scalarText(wanted),
+  );
   return match === undefined ? null : (readPath(match, expression.value) ?? null);
+}
+
+/** A value as text for comparing IDs: numbers, bigints and strings alike; objects as JSON. */
+export function scalarText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') {
+    return String(value);
+  }
+  return JSON.stringify(value) ?? '';
 }
 
 /** Reads a dotted path (`record.user.id`); undefined when any step is missing. */
@@ -69,5 +87,7 @@ export function readPath(value: unknown, path: string): unknown {
 }
 
 function asObject(value: unknown): FlowRecord {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as FlowRecord) : { value };
+  return value !== null && typeof value === 'object' && !Array.isArray(value)
+    ? (value as FlowRecord)
+    : { value };
 }

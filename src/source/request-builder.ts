@@ -21,10 +21,15 @@ export function buildRequest(options: BuildRequestOptions): HttpRequest {
   const { template, vars, page } = options;
   const macro = { ...(options.now === undefined ? {} : { now: options.now }) };
 
-  const url = new URL(page.url ?? expandMacros(template.url, vars, { ...macro, encode: true, path: 'request.url' }));
+  const url = new URL(
+    page.url ?? expandMacros(template.url, vars, { ...macro, encode: true, path: 'request.url' }),
+  );
   if (page.url === undefined) {
     for (const [key, value] of Object.entries(template.query)) {
-      url.searchParams.set(key, expandMacros(String(value), vars, { ...macro, path: `request.query.${key}` }));
+      url.searchParams.set(
+        key,
+        expandMacros(String(value), vars, { ...macro, path: `request.query.${key}` }),
+      );
     }
   }
   for (const [key, value] of Object.entries({ ...options.extra?.query, ...page.query })) {
@@ -33,14 +38,18 @@ export function buildRequest(options: BuildRequestOptions): HttpRequest {
 
   const headers: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...template.headers, ...page.headers })) {
-    headers[key.toLowerCase()] = expandMacros(value, vars, { ...macro, path: `request.headers.${key}` });
+    headers[key.toLowerCase()] = expandMacros(value, vars, {
+      ...macro,
+      path: `request.headers.${key}`,
+    });
   }
 
   const request: HttpRequest = { method: template.method, url: url.toString(), headers };
   const body = buildBody(options, macro);
   if (body !== undefined) {
     request.body = body;
-    headers['content-type'] ??= template.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
+    headers['content-type'] ??=
+      template.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
   }
   return request;
 }
@@ -54,17 +63,27 @@ function buildBody(options: BuildRequestOptions, macro: { now?: Date }): string 
   const merged = isPlainObject(declared) ? { ...declared, ...extras } : declared;
 
   if (template.bodyFormat === 'form' && isPlainObject(merged)) {
-    return new URLSearchParams(Object.entries(merged).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    return new URLSearchParams(
+      Object.entries(merged).map(([k, v]): [string, string] => [k, String(v)]),
+    ).toString();
   }
   return JSON.stringify(merged);
 }
 
-function expandDeep(value: unknown, vars: Readonly<Record<string, unknown>>, macro: { now?: Date }, path: string): unknown {
+function expandDeep(
+  value: unknown,
+  vars: Readonly<Record<string, unknown>>,
+  macro: { now?: Date },
+  path: string,
+): unknown {
   if (typeof value === 'string') return expandMacros(value, vars, { ...macro, path });
-  if (Array.isArray(value)) return value.map((item, i) => expandDeep(item, vars, macro, `${path}[${i}]`));
+  if (Array.isArray(value))
+    return value.map((item, i) => expandDeep(item, vars, macro, `${path}[${i}]`));
   if (!isPlainObject(value)) return value;
 
-  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expandDeep(v, vars, macro, `${path}.${k}`)]));
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k, expandDeep(v, vars, macro, `${path}.${k}`)]),
+  );
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,10 @@ import type { RestSourceConfig } from './schema/rest-source-schema.js';
 import { DEFAULT_MAX_PAGES, DEFAULT_MAX_RESPONSE_BYTES, type SourcePlan } from './source-plan.js';
 
 /** A manual REST source as an engine plan. */
-export function resolveRestSource(source: RestSourceConfig, credential: CredentialConfig): SourcePlan {
+export function resolveRestSource(
+  source: RestSourceConfig,
+  credential: CredentialConfig,
+): SourcePlan {
   const incremental = source.incremental;
   const useIncremental = incremental !== undefined && source.sync !== 'full_refresh';
   if (source.sync === 'incremental' && incremental === undefined) {

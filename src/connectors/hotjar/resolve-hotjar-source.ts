@@ -33,7 +33,8 @@ export function resolveHotjarSource(
   const baseUrl = (source.base_url ?? HOTJAR_BASE_URL).replace(/\/+$/, '');
   const params = checkParams(template, source.params);
   const skip = template.parent?.skip_when_params ?? [];
-  const hasParent = template.parent !== undefined && !(skip.length > 0 && skip.every((p) => p in params));
+  const hasParent =
+    template.parent !== undefined && !(skip.length > 0 && skip.every((p) => p in params));
 
   return {
     label: `hotjar:${template.name}`,
@@ -85,14 +86,20 @@ function incrementalPlan(
   }
   if (source.sync === 'full_refresh') return {};
 
-  const lookbackMs = source.lookback === undefined ? (incremental.lookback ?? 0) : parseDuration(source.lookback);
+  const lookbackMs =
+    source.lookback === undefined ? (incremental.lookback ?? 0) : parseDuration(source.lookback);
   if (lookbackMs === null) {
     const message = `expected a duration such as 48h, got ${JSON.stringify(source.lookback)}`;
     throw new ConfigError([{ code: 'DURATION_INVALID', path: 'source.lookback', message }]);
   }
 
   return {
-    incremental: { cursorField: incremental.cursor_field, order: incremental.order, lookbackMs, paramIn: 'query' },
+    incremental: {
+      cursorField: incremental.cursor_field,
+      order: incremental.order,
+      lookbackMs,
+      paramIn: 'query',
+    },
   };
 }
 
@@ -107,20 +114,33 @@ function checkParams(
   for (const name of Object.keys(given)) {
     if (!(name in template.params)) {
       const known = Object.keys(template.params).join(', ');
-      issues.push({ code: 'UNKNOWN_KEY', path: `source.params.${name}`, message: `unknown parameter "${name}" for template ${template.name}; known: ${known}` });
+      issues.push({
+        code: 'UNKNOWN_KEY',
+        path: `source.params.${name}`,
+        message: `unknown parameter "${name}" for template ${template.name}; known: ${known}`,
+      });
     }
   }
 
   for (const [name, spec] of Object.entries(template.params)) {
     const value = given[name] ?? spec.default;
     if (value === undefined) {
-      if (spec.required) issues.push({ code: 'PARAM_MISSING', path: `source.params.${name}`, message: `required: ${spec.description}` });
+      if (spec.required)
+        issues.push({
+          code: 'PARAM_MISSING',
+          path: `source.params.${name}`,
+          message: `required: ${spec.description}`,
+        });
       continue;
     }
 
     const checked = checkParam(spec, value);
     if (typeof checked === 'string' && checked.startsWith('!')) {
-      issues.push({ code: 'PARAM_INVALID', path: `source.params.${name}`, message: checked.slice(1) });
+      issues.push({
+        code: 'PARAM_INVALID',
+        path: `source.params.${name}`,
+        message: checked.slice(1),
+      });
     } else {
       out[name] = checked;
     }
@@ -131,16 +151,26 @@ function checkParams(
 }
 
 /** The normalised value, or a message prefixed with `!`. IDs are opaque strings. */
-function checkParam(spec: TemplateParam, value: string | number | boolean): string | number | boolean {
+function checkParam(
+  spec: TemplateParam,
+  value: string | number | boolean,
+): string | number | boolean {
   switch (spec.type) {
     case 'id':
-      if (typeof value === 'boolean' || String(value).trim() === '') return `!expected an ID (string or number), got ${JSON.stringify(value)}`;
+      if (typeof value === 'boolean' || String(value).trim() === '')
+        return `!expected an ID (string or number), got ${JSON.stringify(value)}`;
       return String(value).trim();
     case 'integer':
-      return Number.isInteger(Number(value)) && typeof value !== 'boolean' ? Number(value) : `!expected an integer, got ${JSON.stringify(value)}`;
+      return Number.isInteger(Number(value)) && typeof value !== 'boolean'
+        ? Number(value)
+        : `!expected an integer, got ${JSON.stringify(value)}`;
     case 'boolean':
       if (typeof value === 'boolean') return value;
-      return value === 'true' ? true : value === 'false' ? false : `!expected true or false, got ${JSON.stringify(value)}`;
+      return value === 'true'
+        ? true
+        : value === 'false'
+          ? false
+          : `!expected true or false, got ${JSON.stringify(value)}`;
     case 'string':
       return String(value);
   }

@@ -7,12 +7,16 @@ import { zodIssues } from '../../source/load-flow.js';
 import { templateSchema, type Template } from './template-schema.js';
 
 /** Where the shipped templates live: `templates/hotjar/*.json` at the package root. */
-export const HOTJAR_TEMPLATE_DIR = fileURLToPath(new URL('../../../templates/hotjar/', import.meta.url));
+export const HOTJAR_TEMPLATE_DIR = fileURLToPath(
+  new URL('../../../templates/hotjar/', import.meta.url),
+);
 
 /** Loads and validates every `*.json` template of a directory, sorted by name. */
 export function loadTemplates(dir: string = HOTJAR_TEMPLATE_DIR): Map<string, Template> {
   const templates = new Map<string, Template>();
-  const files = readdirSync(dir).filter((file) => file.endsWith('.json')).sort();
+  const files = readdirSync(dir)
+    .filter((file) => file.endsWith('.json'))
+    .sort();
 
   for (const file of files) {
     const template = parseTemplateFile(join(dir, file));
@@ -29,7 +33,10 @@ function parseTemplateFile(path: string): Template {
   const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
   const result = templateSchema.safeParse(raw);
   if (!result.success) {
-    const issues = zodIssues(result.error).map((issue) => ({ ...issue, path: `${path}: ${issue.path}` }));
+    const issues = zodIssues(result.error).map((issue) => ({
+      ...issue,
+      path: `${path}: ${issue.path}`,
+    }));
     throw new ConfigError(issues);
   }
   return result.data;

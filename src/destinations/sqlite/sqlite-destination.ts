@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 
 import Database from 'better-sqlite3';
 
+import { crashPoint } from '../../engine/crash-points.js';
 import { DestinationError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
 import type {
@@ -174,6 +175,7 @@ export class SqliteDestination implements Destination {
     const writeBatch = db.transaction((batch: WriteBatch, stamp: RowStamp) => {
       const changes = writer.insert(batch.records, stamp);
       if (!staged) state.save(context.flow, batch.state ?? [], stamp.loadedAt);
+      crashPoint('in-transaction');
       return changes;
     });
 

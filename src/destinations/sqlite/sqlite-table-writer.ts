@@ -243,6 +243,7 @@ export class SqliteTableWriter {
   private conflictSql(): string {
     if (this.primaryKey.length === 0) return '';
 
+    // TODO(#3): a record whose key is missing (NULL) never conflicts, so it is always inserted.
     const target = ` ON CONFLICT (${this.primaryKey.map(quoteIdentifier).join(', ')})`;
     if (this.onConflict === 'nothing') return `${target} DO NOTHING`;
 

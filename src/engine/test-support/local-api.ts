@@ -10,14 +10,22 @@ export interface LocalApi {
 
 /** A small real HTTP server on 127.0.0.1 with a handler per test: an API someone else wrote. */
 export async function startLocalApi(
-  handler: (request: { method: string; url: URL; body: string; raw: IncomingMessage }, response: ServerResponse) => void,
+  handler: (
+    request: { method: string; url: URL; body: string; raw: IncomingMessage },
+    response: ServerResponse,
+  ) => void,
 ): Promise<LocalApi> {
   const requests: LocalApi['requests'] = [];
   const server: Server = createServer((raw, response) => {
     const chunks: Buffer[] = [];
     raw.on('data', (chunk: Buffer) => chunks.push(chunk));
     raw.on('end', () => {
-      const request = { method: raw.method ?? 'GET', url: new URL(raw.url ?? '/', 'http://127.0.0.1'), body: Buffer.concat(chunks).toString('utf8'), raw };
+      const request = {
+        method: raw.method ?? 'GET',
+        url: new URL(raw.url ?? '/', 'http://127.0.0.1'),
+        body: Buffer.concat(chunks).toString('utf8'),
+        raw,
+      };
       requests.push({ method: request.method, url: request.url, body: request.body });
       handler(request, response);
     });
@@ -28,7 +36,11 @@ export async function startLocalApi(
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 

@@ -39,23 +39,39 @@ export function emulatorFlow(options: EmulatorFlowOptions): FlowConfig {
       name: options.name ?? 'test-flow',
       source: {
         type: 'hotjar',
-        credential: { type: 'hotjar', client_id: options.emulator.clientId, client_secret: options.emulator.clientSecret },
+        credential: {
+          type: 'hotjar',
+          client_id: options.emulator.clientId,
+          client_secret: options.emulator.clientSecret,
+        },
         template: options.template ?? 'survey_responses',
         params: options.params ?? { site_id: options.emulator.siteId },
         base_url: options.emulator.url,
         ...options.extra,
       },
-      destination: { type: 'sqlite', path: options.dbPath, table: options.table ?? 'rows', write: options.write ?? 'append' },
+      destination: {
+        type: 'sqlite',
+        path: options.dbPath,
+        table: options.table ?? 'rows',
+        write: options.write ?? 'append',
+      },
     },
     null,
   );
 }
 
 /** Runs a flow in this process with fresh services (or the given ones), like one CLI run. */
-export async function runInProcess(flow: FlowConfig, options: { services?: EngineServices; logger?: Logger; dataDir?: string } = {}): Promise<RunSummary> {
+export async function runInProcess(
+  flow: FlowConfig,
+  options: { services?: EngineServices; logger?: Logger; dataDir?: string } = {},
+): Promise<RunSummary> {
   const logger = options.logger ?? silentLogger();
-  const services = options.services ?? createEngineServices({ logger, templates: hotjarTemplates() });
-  const destination = createDestination(flow.destination, { dataDir: options.dataDir ?? tempDir(), logger });
+  const services =
+    options.services ?? createEngineServices({ logger, templates: hotjarTemplates() });
+  const destination = createDestination(flow.destination, {
+    dataDir: options.dataDir ?? tempDir(),
+    logger,
+  });
   try {
     return await runFlow({ flow, services, destination, logger });
   } finally {
@@ -68,7 +84,10 @@ export async function runInProcess(flow: FlowConfig, options: { services?: Engin
 export function readRows(dbPath: string, table: string, orderBy = 'id'): Record<string, unknown>[] {
   const db = new Database(dbPath, { readonly: true });
   try {
-    return db.prepare(`SELECT * FROM "${table}" ORDER BY "${orderBy}"`).all() as Record<string, unknown>[];
+    return db.prepare(`SELECT * FROM "${table}" ORDER BY "${orderBy}"`).all() as Record<
+      string,
+      unknown
+    >[];
   } finally {
     db.close();
   }
@@ -80,19 +99,31 @@ export async function allResponseIds(emulator: RunningEmulator): Promise<string[
   const surveys = await fetchAll(emulator, token, `/v1/sites/${emulator.siteId}/surveys`);
   const ids: string[] = [];
   for (const survey of surveys) {
-    const responses = await fetchAll(emulator, token, `/v1/sites/${emulator.siteId}/surveys/${String(survey['id'])}/responses`);
+    const responses = await fetchAll(
+      emulator,
+      token,
+      `/v1/sites/${emulator.siteId}/surveys/${String(survey['id'])}/responses`,
+    );
     ids.push(...responses.map((r) => String(r['id'])));
   }
   return ids.sort();
 }
 
 async function fetchToken(emulator: RunningEmulator): Promise<string> {
-  const body = new URLSearchParams({ grant_type: 'client_credentials', client_id: emulator.clientId, client_secret: emulator.clientSecret });
+  const body = new URLSearchParams({
+    grant_type: 'client_credentials',
+    client_id: emulator.clientId,
+    client_secret: emulator.clientSecret,
+  });
   const response = await fetch(`${emulator.url}/v1/oauth/token`, { method: 'POST', body });
   return ((await response.json()) as { access_token: string }).access_token;
 }
 
-async function fetchAll(emulator: RunningEmulator, token: string, path: string): Promise<Record<string, unknown>[]> {
+async function fetchAll(
+  emulator: RunningEmulator,
+  token: string,
+  path: string,
+): Promise<Record<string, unknown>[]> {
   const out: Record<string, unknown>[] = [];
   let cursor: string | null = null;
   do {
@@ -100,7 +131,10 @@ async function fetchAll(emulator: RunningEmulator, token: string, path: string):
     url.searchParams.set('limit', '100');
     if (cursor !== null) url.searchParams.set('cursor', cursor);
     const response = await fetch(url, { headers: { authorization: `Bearer ${token}` } });
-    const page = (await response.json()) as { results: Record<string, unknown>[]; next_cursor: string | null };
+    const page = (await response.json()) as {
+      results: Record<string, unknown>[];
+      next_cursor: string | null;
+    };
     out.push(...page.results);
     cursor = page.next_cursor;
   } while (cursor !== null);

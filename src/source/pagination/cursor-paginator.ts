@@ -1,4 +1,5 @@
 import { queryFirst } from '../json-path.js';
+import { scalarText } from '../record-shaper.js';
 import type { PageOutcome, PageRequest, PageView, Paginator } from './paginator.js';
 
 export interface CursorOptions {
@@ -39,7 +40,7 @@ export class CursorPaginator implements Paginator {
 
     const value = queryFirst(page.body, this.options.cursor_path ?? '$.next_cursor');
     if (value === undefined || value === null) return value;
-    return typeof value === 'object' ? JSON.stringify(value) : String(value as string | number);
+    return scalarText(value);
   }
 
   private requestFor(cursor: string): PageRequest {

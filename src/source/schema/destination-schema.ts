@@ -15,6 +15,9 @@ const jsonlDestination = z.strictObject({
 });
 
 /** Where a flow's records land. */
-export const destinationSchema = z.discriminatedUnion('type', [sqliteDestination, jsonlDestination]);
+export const destinationSchema = z.discriminatedUnion('type', [
+  sqliteDestination,
+  jsonlDestination,
+]);
 
 export type DestinationSchemaConfig = z.infer<typeof destinationSchema>;

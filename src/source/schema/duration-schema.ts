@@ -16,7 +16,10 @@ export function parseDuration(text: string | number): number | null {
 export const durationSchema = z.union([z.string(), z.number()]).transform((value, ctx) => {
   const ms = parseDuration(value);
   if (ms === null) {
-    ctx.addIssue({ code: 'custom', message: `expected a duration such as 48h, 30m or 2d, got ${JSON.stringify(value)}` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `expected a duration such as 48h, 30m or 2d, got ${JSON.stringify(value)}`,
+    });
     return z.NEVER;
   }
   return ms;

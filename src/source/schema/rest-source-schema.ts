@@ -84,7 +84,11 @@ export const restSourceSchema = z.strictObject({
   incremental: incrementalSchema.optional(),
   sync: z.enum(['incremental', 'full_refresh']).optional(),
   rate_limit: z
-    .union([z.literal('off'), z.literal(false), z.strictObject({ requests_per_minute: z.number().positive() })])
+    .union([
+      z.literal('off'),
+      z.literal(false),
+      z.strictObject({ requests_per_minute: z.number().positive() }),
+    ])
     .optional(),
   max_response_bytes: z.number().int().positive().optional(),
 });

@@ -1,0 +1,64 @@
+// `npm run bench`: every scenario, a table on stdout, and bench/results/latest.json with the
+// machine's facts. `--quick` is a smaller smoke run (about a minute); `--only=a,b` runs some
+// scenarios (throughput, memory, rate-limit, latency, test-button, emulator). Progress goes to
+// stderr. No scenario asserts anything about wall-clock time: targets are reported, not enforced.
+/* global process */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { parseArgs } from 'node:util';
+
+import { machineFacts } from './lib/machine.mjs';
+import { RESULTS } from './lib/paths.mjs';
+import { formatTable } from './lib/print-table.mjs';
+import { emulatorLoad } from './scenarios/emulator-load.mjs';
+import { latency } from './scenarios/latency.mjs';
+import { memory } from './scenarios/memory.mjs';
+import { rateLimit } from './scenarios/rate-limit.mjs';
+import { testButton } from './scenarios/test-button.mjs';
+import { throughput } from './scenarios/throughput.mjs';
+
+const SCENARIOS = {
+  throughput,
+  memory,
+  'rate-limit': rateLimit,
+  latency,
+  'test-button': testButton,
+  emulator: emulatorLoad,
+};
+
+const { values } = parseArgs({
+  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+});
+const names = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
+const unknown = names.filter((name) => !(name in SCENARIOS));
+if (unknown.length > 0) {
+  process.stderr.write(`unknown scenario(s): ${unknown.join(', ')}\n`);
+  process.exit(2);
+}
+
+const log = (message) => process.stderr.write(`${message}\n`);
+const machine = machineFacts();
+log(
+  `hotjar-flow bench${values.quick ? ' (quick)' : ''}: ${machine.cpu_model}, ${machine.cores} cores, Node ${machine.node}`,
+);
+
+const started = Date.now();
+const scenarios = {};
+const rows = [];
+for (const name of names) {
+  const result = await SCENARIOS[name]({ quick: values.quick, log });
+  scenarios[name] = result.details;
+  rows.push(...result.rows);
+}
+
+const report = {
+  mode: values.quick ? 'quick' : 'full',
+  machine,
+  duration_s: Math.round((Date.now() - started) / 1000),
+  rows,
+  scenarios,
+};
+mkdirSync(dirname(RESULTS), { recursive: true });
+writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+process.stdout.write(`${formatTable(rows)}\n`);
+log(`written: ${RESULTS}`);
