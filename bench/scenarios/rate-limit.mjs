@@ -19,7 +19,7 @@ const FULL = [
   { limit: 3000, latencyMs: 150, surveys: 40, responses: 10_000, concurrency: 16, target: 0.9 },
 ];
 const QUICK = [
-  { limit: 600, latencyMs: 100, surveys: 40, responses: 750, concurrency: 8, target: 0.95 },
+  { limit: 600, latencyMs: 100, surveys: 40, responses: 1_400, concurrency: 8, target: 0.95 },
 ];
 
 /** Polls the emulator's request counter until `done` settles; returns [{t, requests}]. */

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -58,7 +58,7 @@ function runCli(flowFile: string, dataDir: string, crashAt?: string): Promise<Cl
   );
 }
 
-function writeFlow(dbPath: string, name: string): string {
+function writeFlow(dbPath: string, name: string, destination?: string): string {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(
     file,
@@ -72,10 +72,15 @@ function writeFlow(dbPath: string, name: string): string {
       `  params: { site_id: "${emulator.siteId}" }`,
       `  base_url: ${emulator.url}`,
       '  concurrency: 2',
-      `destination: { type: sqlite, path: "${dbPath}", table: responses, write: append }`,
+      destination ?? `destination: { type: sqlite, path: "${dbPath}", table: responses, write: append }`,
     ].join('\n'),
   );
   return file;
+}
+
+function jsonlIds(path: string): string[] {
+  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+  return lines.map((line) => String((JSON.parse(line) as { id: unknown }).id)).sort();
 }
 
 function ids(dbPath: string): string[] {
@@ -141,7 +146,7 @@ describe('crash recovery through the CLI', () => {
     const cleanRun = await runCli(writeFlow(clean, 'crash-inc'), join(dir, 'clean-inc-data'));
     expect(cleanRun.code, cleanRun.stderr).toBe(0);
     const expected = ids(clean);
-    expect(expected.length).toBeGreaterThan(2200);
+    expect(expected).toHaveLength(2200 + 330);
 
     let killed = 0;
     for (const [i, { point, n }] of killPoints(23, 6).entries()) {
@@ -158,5 +163,39 @@ describe('crash recovery through the CLI', () => {
       expect(ids(db), `${point}:${n}`).toEqual(expected);
     }
     expect(killed).toBeGreaterThanOrEqual(24);
+  }, 240_000);
+
+  it('a JSON Lines file, which cannot skip known keys, gets each record once after crashes mid-pass', async () => {
+    const jsonl = (file: string): string => `destination: { type: jsonl, path: "${file}", write: append }`;
+    const flowFor = (file: string): string => writeFlow('', 'crash-jsonl', jsonl(file));
+    const baseFile = join(dir, 'base.jsonl');
+    const baseData = join(dir, 'jsonl-base-data');
+    expect((await runCli(flowFor(baseFile), baseData)).code).toBe(0);
+
+    emulator.addResponses(240);
+    const cleanFile = join(dir, 'clean.jsonl');
+    copyFileSync(baseFile, cleanFile);
+    cpSync(baseData, join(dir, 'jsonl-clean-data'), { recursive: true });
+    const cleanRun = await runCli(flowFor(cleanFile), join(dir, 'jsonl-clean-data'));
+    expect(cleanRun.code, cleanRun.stderr).toBe(0);
+    const expected = jsonlIds(cleanFile);
+    expect(new Set(expected).size).toBe(expected.length);
+
+    let killed = 0;
+    for (const [i, { point, n }] of killPoints(5, 6).filter((_, k) => k % 2 === 0).entries()) {
+      const file = join(dir, `inc-${i}.jsonl`);
+      const data = join(dir, `jsonl-data-${i}`);
+      copyFileSync(baseFile, file);
+      cpSync(baseData, data, { recursive: true });
+      // The state file names the data file it belongs to; point it at this copy.
+      const stateFile = join(data, 'state', 'crash-jsonl.state.json');
+      writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace(JSON.stringify(baseFile).slice(1, -1), file));
+      const { killed: wasKilled, rerun } = await crashThenRerun(flowFor(file), data, `${point}:${n}`);
+      if (wasKilled) killed += 1;
+
+      expect(rerun.code, `${point}:${n} ${rerun.stderr}`).toBe(0);
+      expect(jsonlIds(file), `${point}:${n}`).toEqual(expected);
+    }
+    expect(killed).toBeGreaterThanOrEqual(10);
   }, 240_000);
 });

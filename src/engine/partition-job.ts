@@ -2,7 +2,7 @@ import type { Destination, FlowRecord, StateEntry } from '../destinations/destin
 import { readPath, scalarText, shapeRecord } from '../source/record-shaper.js';
 import { crashPoint } from './crash-points.js';
 import type { SourcePlan } from '../source/source-plan.js';
-import { IncrementalWindow } from './incremental-window.js';
+import { IncrementalWindow, type PartitionState } from './incremental-window.js';
 import { readStep, type PageReaderContext } from './page-reader.js';
 import type { RunCounts } from './run-summary.js';
 
@@ -21,6 +21,8 @@ export interface PartitionRunOptions {
   warnings: string[];
   /** Pages per partition; the plan's max_pages unless the Test button lowers it. */
   maxPages: number;
+  /** The destination skips a record whose key it already holds (SQLite with a primary key). */
+  destinationSkipsKnownKeys: boolean;
   /** When false (the Test button), no state is committed. */
   commitState: boolean;
   onPage?: () => void;
@@ -36,7 +38,10 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
   const window =
     plan.incremental === undefined
       ? undefined
-      : new IncrementalWindow(plan.incremental, options.state.get(job.key));
+      : new IncrementalWindow(plan.incremental, options.state.get(job.key), {
+          primaryKey: plan.primaryKey,
+          rememberWindow: !options.destinationSkipsKnownKeys,
+        });
   const extra = window?.requestExtra();
   const context = { params: job.vars, ...(job.parent === undefined ? {} : { parent: job.parent }) };
 
@@ -61,8 +66,7 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
     const matching = matchParam(page.records, plan, job.vars);
     const kept = window === undefined ? matching : window.filter(matching);
     const records = shapeAll(kept, plan, context);
-    const ascending = window !== undefined && plan.incremental?.order === 'asc';
-    const state = ascending && options.commitState ? stateFor(job.key, window) : undefined;
+    const state = options.commitState ? stateFor(job.key, window?.progress()) : undefined;
 
     crashPoint('before-write');
     const result = await destination.write({ records, ...(state === undefined ? {} : { state }) });
@@ -74,7 +78,7 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
 
   // A newest-first pass cut short by max_pages did not reach the old bookmark: keep it.
   if (window !== undefined && options.commitState && complete) {
-    const state = stateFor(job.key, window);
+    const state = stateFor(job.key, window.completed());
     if (state !== undefined) {
       crashPoint('before-write');
       await destination.write({ records: [], state });
@@ -111,9 +115,8 @@ function matchParam(
   );
 }
 
-function stateFor(key: string, window: IncrementalWindow): StateEntry[] | undefined {
-  const bookmark = window.bookmark();
-  return bookmark === undefined ? undefined : [{ partition: key, value: bookmark }];
+function stateFor(key: string, value: PartitionState | undefined): StateEntry[] | undefined {
+  return value === undefined ? undefined : [{ partition: key, value }];
 }
 
 function partitionLabel(key: string): string {

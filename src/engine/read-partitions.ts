@@ -17,6 +17,7 @@ export interface ReadPartitionsOptions {
   plan: SourcePlan;
   services: EngineServices;
   destination: Destination;
+  destinationSkipsKnownKeys: boolean;
   state: ReadonlyMap<string, unknown>;
   summary: RunSummary;
   logger: Logger;
@@ -47,6 +48,7 @@ export async function readPartitions(options: ReadPartitionsOptions): Promise<vo
     warnings: summary.warnings,
     maxPages: options.test?.pages ?? plan.maxPages,
     commitState: options.test === undefined,
+    destinationSkipsKnownKeys: options.destinationSkipsKnownKeys,
     onPage: () => {
       Object.assign(summary.counts, {
         requests: reader.counters.requests,

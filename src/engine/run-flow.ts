@@ -97,6 +97,7 @@ async function execute(
     plan,
     services: options.services,
     destination,
+    destinationSkipsKnownKeys: flow.destination.type === 'sqlite' && primaryKey.length > 0,
     state,
     summary,
     logger,

@@ -22,7 +22,10 @@ export function encodeCursor(list: string, key: string | number): string {
 }
 
 /** The sort key inside a cursor of `list`; undefined when there is no cursor (the first page). */
-export function decodeCursor(list: string, cursor: string | null | undefined): string | number | undefined {
+export function decodeCursor(
+  list: string,
+  cursor: string | null | undefined,
+): string | number | undefined {
   if (cursor === undefined || cursor === null || cursor === '') return undefined;
 
   let decoded: unknown;

@@ -10,7 +10,12 @@ const SALT_BYTES = 16;
 const KEY_BYTES = 64;
 const PREFIX = 'scrypt';
 
-function derive(password: string, salt: Buffer, options: ScryptOptions, length: number): Promise<Buffer> {
+function derive(
+  password: string,
+  salt: Buffer,
+  options: ScryptOptions,
+  length: number,
+): Promise<Buffer> {
   // scrypt needs 128 * N * r bytes; allow twice that so the default 32 MiB cap does not refuse it.
   const maxmem = 2 * 128 * (options.N ?? 0) * (options.r ?? 0);
 

@@ -9,6 +9,7 @@ import {
 } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
+import { crashPoint } from '../../engine/crash-points.js';
 import { DestinationError } from '../../errors/errors.js';
 import { silentLogger, type Logger } from '../../log/logger.js';
 import type {
@@ -222,6 +223,7 @@ export class JsonlDestination implements Destination {
         await open.handle.appendFile(bytes);
         await open.handle.datasync();
       }
+      crashPoint('in-transaction');
 
       await this.saveState(open, before + bytes.length, merged(open.state.entries, entries));
     } catch (error) {

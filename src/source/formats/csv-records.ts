@@ -20,7 +20,8 @@ export interface CsvOptions {
 /**
  * Records of a CSV or TSV body, one per row, parsed by csv-parse as the body arrives. Values stay
  * strings exactly as written (no number or date guessing, an empty field is ""); a byte-order mark
- * is dropped and blank lines are skipped. A row whose field count differs from the header's, or a
+ * is dropped and blank lines are skipped. A row is handed on once a few bytes after it have
+ * arrived (the parser looks ahead to tell `\r\n` from `\r`), or at the end. A row whose field count differs from the header's, or a
  * broken quote, is a ParseError naming the line.
  */
 export async function* parseCsvRecords(
@@ -34,6 +35,8 @@ export async function* parseCsvRecords(
     columns: header,
     bom: true,
     skip_empty_lines: true,
+    // A quote inside an unquoted field is kept as text: TSV exports rarely quote at all.
+    relax_quotes: true,
   });
 
   // The callback form keeps a failed source from becoming an unhandled rejection: the error

@@ -69,7 +69,9 @@ export class PostgresDriver implements SqlDriver {
     return (error as { code?: unknown } | null)?.code === '23505';
   }
 
+  /** Idempotent. */
   async close(): Promise<void> {
+    if (this.#pool.ending || this.#pool.ended) return;
     await this.#pool.end();
   }
 }

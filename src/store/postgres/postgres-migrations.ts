@@ -2,8 +2,8 @@ import type { Migration } from '../sql/migrate.js';
 
 /**
  * The PostgreSQL schema, version by version. Names sort with the "C" collation so lists page in
- * the same order as on SQLite; flow definitions are `json` (keeps the author's key order), other
- * JSON is `jsonb`.
+ * the same order as on SQLite; flow definitions and run counts are `json` (keeps the key order
+ * people wrote or read), other JSON is `jsonb`.
  */
 export const POSTGRES_MIGRATIONS: readonly Migration[] = [
   {
@@ -48,7 +48,7 @@ export const POSTGRES_MIGRATIONS: readonly Migration[] = [
         started_at TIMESTAMPTZ,
         finished_at TIMESTAMPTZ,
         duration_ms BIGINT,
-        counts JSONB NOT NULL,
+        counts JSON NOT NULL,
         warnings JSONB NOT NULL,
         error JSONB,
         claimed_by TEXT,

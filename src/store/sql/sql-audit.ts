@@ -1,5 +1,11 @@
 import { decodeCursor, pageLimit, toPage } from '../page-cursor.js';
-import type { AuditEntry, AuditFilter, NewAuditEntry, Page, PageRequest } from '../store-records.js';
+import type {
+  AuditEntry,
+  AuditFilter,
+  NewAuditEntry,
+  Page,
+  PageRequest,
+} from '../store-records.js';
 import { integer, nullableJson, text } from './row-values.js';
 import { onlyRow, type SqlContext } from './sql-context.js';
 import type { SqlRow } from './sql-driver.js';

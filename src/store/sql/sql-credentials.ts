@@ -69,9 +69,7 @@ export async function getCredentialByName(
   ctx: SqlContext,
   name: string,
 ): Promise<CredentialRecord> {
-  const { rows } = await ctx.db.query(`SELECT ${COLUMNS} FROM credentials WHERE name = $1`, [
-    name,
-  ]);
+  const { rows } = await ctx.db.query(`SELECT ${COLUMNS} FROM credentials WHERE name = $1`, [name]);
   return credentialFromRow(onlyRow(rows, 'credential', name));
 }
 

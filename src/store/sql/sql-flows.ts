@@ -25,7 +25,14 @@ export async function createFlow(ctx: SqlContext, input: NewFlow): Promise<FlowR
       await tx.query(
         `INSERT INTO flows (id, name, definition, status, schedule, created_at, updated_at)
          VALUES ($1, $2, $3, $4, $5, $6, $6)`,
-        [id, input.name, toJson(input.definition), input.status ?? 'active', input.schedule ?? null, at],
+        [
+          id,
+          input.name,
+          toJson(input.definition),
+          input.status ?? 'active',
+          input.schedule ?? null,
+          at,
+        ],
       );
     } catch (error) {
       conflictOnUnique(ctx, error, `a flow named ${JSON.stringify(input.name)} exists`);

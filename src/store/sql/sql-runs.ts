@@ -106,7 +106,8 @@ export async function updateRun(ctx: SqlContext, id: string, patch: RunPatch): P
       duration_ms: patch.duration_ms,
       counts: patch.counts === undefined ? undefined : toJson(patch.counts),
       warnings: patch.warnings === undefined ? undefined : toJson(patch.warnings),
-      error: patch.error === undefined ? undefined : patch.error === null ? null : toJson(patch.error),
+      error:
+        patch.error === undefined ? undefined : patch.error === null ? null : toJson(patch.error),
       heartbeat_at: patch.heartbeat_at,
     },
     2,

@@ -66,7 +66,11 @@ export async function listUsers(
   return toPage('users', rows.map(userFromRow), limit, (user) => user.username);
 }
 
-export async function updateUser(ctx: SqlContext, id: string, patch: UserPatch): Promise<UserRecord> {
+export async function updateUser(
+  ctx: SqlContext,
+  id: string,
+  patch: UserPatch,
+): Promise<UserRecord> {
   const hash = patch.password === undefined ? undefined : await hashPassword(patch.password);
   const set = setClause({ password_hash: hash, role: patch.role }, 2);
   if (set.values.length === 0) return getUser(ctx, id);

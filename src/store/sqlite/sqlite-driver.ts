@@ -8,12 +8,15 @@ interface Prepared {
   order: number[];
 }
 
-/** How long a writer waits for another process's write lock before failing; 5 s. */
+/** How long a writer waits for another connection's write lock before failing; 5 s. */
 const BUSY_TIMEOUT_MS = 5_000;
+const BUSY_RETRY_MS = { min: 2, max: 50 };
 
 /**
  * One better-sqlite3 connection in WAL mode. Calls are queued, so a transaction whose work awaits
- * keeps the connection to itself until it commits; other processes wait on SQLite's own lock.
+ * keeps the connection to itself until it commits. SQLite's own busy timeout would block the event
+ * loop while it waits (and so never let a transaction of the same process finish), so it is off:
+ * a busy write lock is retried with short timers instead, up to 5 s.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = 'sqlite';
@@ -24,18 +27,18 @@ export class SqliteDriver implements SqlDriver {
   constructor(path: string) {
     this.#db = new Database(path);
     this.#db.pragma('journal_mode = WAL');
-    this.#db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    this.#db.pragma('busy_timeout = 0');
     this.#db.pragma('foreign_keys = ON');
     this.#db.pragma('synchronous = NORMAL');
   }
 
   query(sql: string, params: readonly unknown[] = []): Promise<SqlResult> {
-    return this.#exclusive(() => Promise.resolve(this.#run(sql, params)));
+    return this.#exclusive(() => retryWhileBusy(() => this.#run(sql, params)));
   }
 
   transaction<T>(work: (tx: SqlExecutor) => Promise<T>): Promise<T> {
     return this.#exclusive(async () => {
-      this.#db.exec('BEGIN IMMEDIATE');
+      await retryWhileBusy(() => this.#db.exec('BEGIN IMMEDIATE'));
       try {
         const result = await work(this.#executor());
         this.#db.exec('COMMIT');
@@ -52,9 +55,10 @@ export class SqliteDriver implements SqlDriver {
     return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
   }
 
+  /** Idempotent. */
   close(): Promise<void> {
     return this.#exclusive(() => {
-      this.#db.close();
+      if (this.#db.open) this.#db.close();
       return Promise.resolve();
     });
   }
@@ -97,6 +101,22 @@ export class SqliteDriver implements SqlDriver {
     const prepared = { statement: this.#db.prepare(rewritten), order };
     this.#prepared.set(sql, prepared);
     return prepared;
+  }
+}
+
+/** Runs `step` again while another connection holds the write lock, for up to 5 s. */
+async function retryWhileBusy<T>(step: () => T): Promise<T> {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+
+  for (let wait = BUSY_RETRY_MS.min; ; wait = Math.min(wait * 2, BUSY_RETRY_MS.max)) {
+    try {
+      return step();
+    } catch (error) {
+      const busy = (error as { code?: unknown }).code === 'SQLITE_BUSY';
+      if (!busy || Date.now() >= deadline) throw error;
+    }
+
+    await new Promise((resolve) => setTimeout(resolve, wait * (0.5 + Math.random())));
   }
 }
 

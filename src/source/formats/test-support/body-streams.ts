@@ -29,7 +29,7 @@ export interface BodyServer {
 
 /** A real node:http server on 127.0.0.1, on a free port. */
 export async function startBodyServer(
-  handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>,
+  handler: (req: IncomingMessage, res: ServerResponse) => unknown,
 ): Promise<BodyServer> {
   const server = createServer((req, res) => {
     Promise.resolve(handler(req, res)).catch((error: unknown) => res.destroy(error as Error));
