@@ -1,13 +1,14 @@
 // `npm run bench`: every scenario, a table on stdout, and bench/results/latest.json with the
 // machine's facts. `--quick` is a smaller smoke run (about a minute); `--only=a,b` runs some
 // scenarios (throughput, memory, rate-limit, latency, test-button, emulator). Progress goes to
-// stderr. No scenario asserts anything about wall-clock time: targets are reported, not enforced.
+// stderr; `--pairs=N` sets the product/floor pairs of the throughput scenario (default 3, at least
+// 3). No scenario asserts anything about wall-clock time: targets are reported, not enforced.
 /* global process */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 
-import { machineFacts } from './lib/machine.mjs';
+import { loadAverage, machineFacts } from './lib/machine.mjs';
 import { RESULTS } from './lib/paths.mjs';
 import { formatTable } from './lib/print-table.mjs';
 import { emulatorLoad } from './scenarios/emulator-load.mjs';
@@ -27,7 +28,11 @@ const SCENARIOS = {
 };
 
 const { values } = parseArgs({
-  options: { quick: { type: 'boolean', default: false }, only: { type: 'string' } },
+  options: {
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    pairs: { type: 'string', default: '3' },
+  },
 });
 const names = values.only ? values.only.split(',') : Object.keys(SCENARIOS);
 const unknown = names.filter((name) => !(name in SCENARIOS));
@@ -36,17 +41,18 @@ if (unknown.length > 0) {
   process.exit(2);
 }
 
+const pairs = Math.max(3, Number(values.pairs) || 3);
 const log = (message) => process.stderr.write(`${message}\n`);
 const machine = machineFacts();
-log(
-  `hotjar-flow bench${values.quick ? ' (quick)' : ''}: ${machine.cpu_model}, ${machine.cores} cores, Node ${machine.node}`,
-);
+const mode = values.quick ? ' (quick)' : '';
+const cpu = `${machine.cpu_model}, ${machine.cores} cores`;
+log(`hotjar-flow bench${mode}: ${cpu}, Node ${machine.node}, load ${machine.load_average_1m}`);
 
 const started = Date.now();
 const scenarios = {};
 const rows = [];
 for (const name of names) {
-  const result = await SCENARIOS[name]({ quick: values.quick, log });
+  const result = await SCENARIOS[name]({ quick: values.quick, pairs, log });
   scenarios[name] = result.details;
   rows.push(...result.rows);
 }
@@ -55,6 +61,7 @@ const report = {
   mode: values.quick ? 'quick' : 'full',
   machine,
   duration_s: Math.round((Date.now() - started) / 1000),
+  load_average_1m_at_end: loadAverage(),
   rows,
   scenarios,
 };

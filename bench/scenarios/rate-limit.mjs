@@ -8,11 +8,11 @@ import { performance } from 'node:perf_hooks';
 import { startEmulator } from '../lib/emulator-process.mjs';
 import { round } from '../lib/numbers.mjs';
 import { row } from '../lib/row.mjs';
+import { busiestMinute, steadyRate } from '../lib/request-rate.mjs';
 import { createWorkspace } from '../lib/workspace.mjs';
 
 const SCENARIO = '3 rate limit';
 const POLL_MS = 250;
-const MINUTE_MS = 60_000;
 
 const FULL = [
   { limit: 600, latencyMs: 100, surveys: 40, responses: 2_000, concurrency: 8, target: 0.95 },
@@ -33,26 +33,6 @@ async function pollWhile(emulator, done) {
     await new Promise((resolve) => setTimeout(resolve, POLL_MS));
   }
   return samples;
-}
-
-/** Requests per minute between the first and the last sample that saw the counter move. */
-function steadyRate(samples, finalRequests) {
-  const base = samples[0]?.requests ?? 0;
-  const first = samples.find((s) => s.requests > base);
-  const last = samples.find((s) => s.requests === finalRequests);
-  if (!first || !last || last.t <= first.t) return null;
-  return ((finalRequests - base) * MINUTE_MS) / (last.t - first.t);
-}
-
-/** The most requests the samples show in any 60-second span. */
-function busiestMinute(samples) {
-  let most = 0;
-  let start = 0;
-  for (const sample of samples) {
-    while (sample.t - samples[start].t > MINUTE_MS) start += 1;
-    most = Math.max(most, sample.requests - samples[start].requests);
-  }
-  return most;
 }
 
 async function measure(config, quick) {

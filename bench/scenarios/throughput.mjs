@@ -9,10 +9,9 @@ import { createWorkspace } from '../lib/workspace.mjs';
 
 const SCENARIO = '1 throughput';
 
-/** @param {{quick: boolean, log: (message: string) => void}} o */
-export async function throughput({ quick, log }) {
+/** @param {{quick: boolean, pairs: number, log: (message: string) => void}} o */
+export async function throughput({ quick, pairs, log }) {
   const shape = quick ? { surveys: 4, responses: 2_500 } : { surveys: 20, responses: 10_000 };
-  const pairs = 3;
   const emulator = await startEmulator({ ...shape, rateLimit: 'off' });
   const workspace = createWorkspace({ info: emulator.info, concurrency: 8 });
   try {

@@ -176,6 +176,29 @@ describe('token cases', () => {
 });
 
 describe('retry cases', () => {
+  it('R1: after a 429 with Retry-After: 7 the next request waits at least 7 seconds', async () => {
+    const hj = await start({ surveys: 1, responses: 300 });
+    hj.addFault('status=429,at=2,path=/responses,retry_after=7');
+    const sent: number[] = [];
+    const dbPath = join(tempDir(), 'r1.db');
+    const services = createEngineServices({ logger: silentLogger(), templates: hotjarTemplates() });
+    const send = services.http.send.bind(services.http);
+    services.http.send = (request, options) => {
+      if (request.url.includes('/responses')) sent.push(Date.now());
+      return send(request, options);
+    };
+
+    const summary = await runInProcess(emulatorFlow({ emulator: hj, dbPath }), { services });
+    await services.http.close();
+
+    expect(summary.error).toBeNull();
+    expect(ids(dbPath)).toHaveLength(300);
+    expect(hj.stats().by_status['429']).toBe(1);
+    expect(summary.counts.retries).toBe(1);
+    const total = (sent.at(-1) ?? 0) - (sent[0] ?? 0);
+    expect(total).toBeGreaterThanOrEqual(7000);
+  }, 30_000);
+
   it('R2: a 429 on page 7 of 10 resumes at page 7 after Retry-After, without restarting', async () => {
     const hj = await start({ surveys: 1, responses: 1000 });
     hj.addFault('status=429,at=7,path=/responses,retry_after=1');

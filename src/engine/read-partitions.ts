@@ -89,6 +89,7 @@ function readerContext(
   const auth = createAuthenticator(plan.credential, {
     http: services.http,
     baseUrl: plan.baseUrl,
+    ...(plan.credentialUrls === undefined ? {} : { requestUrls: plan.credentialUrls }),
     logger: options.logger,
     tokenCaches: services.tokens,
     tokenBudget: tokenBudgetOf(plan, budget),
@@ -128,7 +129,7 @@ async function* partitionJobs(
   }
 
   for await (const parent of parentRecords(plan, plan.parent, reader, summary)) {
-    const vars: Record<string, unknown> = { ...plan.params };
+    const vars: Record<string, unknown> = { ...plan.params, parent };
     for (const [param, field] of Object.entries(plan.parent.bind)) {
       const value = readPath(parent, field);
       vars[param] = typeof value === 'number' || typeof value === 'bigint' ? String(value) : value;

@@ -202,3 +202,65 @@ describe('bodies on the wire', () => {
     expect(row.id).toBe(9007199254740993n);
   });
 });
+
+describe('chained steps', () => {
+  it('runs the child once per parent record with fresh pagination and a state partition each (P2)', async () => {
+    const pagesOf: Record<string, number> = { a: 2, b: 1, c: 3 };
+    api = await startLocalApi((request, response) => {
+      if (request.url.pathname === '/surveys') return sendJson(response, { results: [{ id: 'a' }, { id: 'b' }, { id: 'c' }], next_cursor: null });
+      const survey = request.url.pathname.split('/')[2] ?? '';
+      const page = Number(request.url.searchParams.get('cursor') ?? '1');
+      const last = page >= (pagesOf[survey] ?? 0);
+      sendJson(response, { results: [{ id: `${survey}${page}`, at: stamp(page) }], next_cursor: last ? null : String(page + 1) });
+    });
+    const dbPath = join(tempDir(), 'chain.db');
+    const flow = restFlow(
+      {
+        parent: { request: { url: `${api.url}/surveys` }, records: '$.results[*]' },
+        request: { url: `${api.url}/surveys/{parent.id}/responses` },
+        records: '$.results[*]',
+        pagination: { type: 'cursor', cursor_path: '$.next_cursor', cursor_param: 'cursor' },
+        partition: 'survey:{parent.id}',
+        primary_key: ['id'],
+        incremental: { cursor_field: 'at', order: 'desc' },
+      },
+      dbPath,
+    );
+
+    const summary = await runInProcess(flow);
+
+    expect(summary.error).toBeNull();
+    const children = api.requests.filter((r) => r.url.pathname !== '/surveys');
+    expect(children).toHaveLength(6);
+    expect(children.every((r) => !r.url.search.includes('undefined') && !r.url.search.includes('null'))).toBe(true);
+    expect(children.filter((r) => r.url.search === '').map((r) => r.url.pathname)).toEqual(['/surveys/a/responses', '/surveys/b/responses', '/surveys/c/responses'].filter((p) => children.some((c) => c.url.pathname === p)));
+    expect(readRows(dbPath, 'items').map((r) => r['id'])).toEqual(['a1', 'a2', 'b1', 'c1', 'c2', 'c3']);
+    const db = (await import('better-sqlite3')).default(dbPath, { readonly: true });
+    const partitions = db.prepare('SELECT partition FROM _hf_state ORDER BY partition').all() as { partition: string }[];
+    db.close();
+    expect(partitions.map((p) => p.partition)).toEqual(['survey:a', 'survey:b', 'survey:c']);
+  });
+
+  it('sends the credential only to its own origin when a child step points elsewhere', async () => {
+    const other = await startLocalApi((request, response) => sendJson(response, [{ id: request.url.pathname, auth: request.raw.headers.authorization ?? null }]));
+    api = await startLocalApi((_request, response) => sendJson(response, [{ id: 1, href: `${other.url}/item/1` }, { id: 2, href: `${other.url}/item/2` }]));
+    const dbPath = join(tempDir(), 'origin.db');
+    const flow = restFlow(
+      {
+        credential: { type: 'bearer', token: 'very-secret-token' },
+        parent: { request: { url: `${api.url}/list` } },
+        request: { url: '{parent.href}' },
+      },
+      dbPath,
+    );
+
+    const summary = await runInProcess(flow);
+    await other.close();
+
+    expect(summary.error).toBeNull();
+    expect(api.requests).toHaveLength(1);
+    const rows = readRows(dbPath, 'items');
+    expect(rows).toHaveLength(2);
+    expect(rows.every((row) => row['auth'] === null)).toBe(true);
+  });
+});

@@ -21,9 +21,7 @@ export function buildRequest(options: BuildRequestOptions): HttpRequest {
   const { template, vars, page } = options;
   const macro = { ...(options.now === undefined ? {} : { now: options.now }) };
 
-  const url = new URL(
-    page.url ?? expandMacros(template.url, vars, { ...macro, encode: true, path: 'request.url' }),
-  );
+  const url = new URL(page.url ?? expandUrl(template.url, vars, macro));
   if (page.url === undefined) {
     for (const [key, value] of Object.entries(template.query)) {
       url.searchParams.set(
@@ -52,6 +50,12 @@ export function buildRequest(options: BuildRequestOptions): HttpRequest {
       template.bodyFormat === 'form' ? 'application/x-www-form-urlencoded' : 'application/json';
   }
   return request;
+}
+
+/** URL macros are URL-encoded, except a macro that is the whole URL (a link from a parent record). */
+function expandUrl(template: string, vars: Readonly<Record<string, unknown>>, macro: { now?: Date }): string {
+  const whole = /^\{[^{}]+\}$/.test(template.trim());
+  return expandMacros(template.trim(), vars, { ...macro, encode: !whole, path: 'request.url' });
 }
 
 function buildBody(options: BuildRequestOptions, macro: { now?: Date }): string | undefined {

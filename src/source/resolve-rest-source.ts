@@ -18,22 +18,29 @@ export function resolveRestSource(
   return {
     label: 'rest',
     credential,
-    baseUrl: new URL(source.request.url.replace(/\{[^}]*\}/g, 'x')).origin,
+    baseUrl: source.parent === undefined ? originOf(source.request.url, 'source.request.url') : originOf(source.parent.request.url, 'source.parent.request.url'),
+    // A URL that is all macro (`{parent.next}`) has no origin of its own: the credential stays
+    // with the origins written in the flow file.
+    credentialUrls: [source.request.url, source.parent?.request.url].flatMap((url) => (url === undefined || url.startsWith('{') ? [] : [originOf(url, 'source.request.url')])),
     params: {},
     step: {
-      request: {
-        method: source.request.method,
-        url: source.request.url,
-        query: source.request.query,
-        headers: source.request.headers,
-        body: source.request.body,
-        bodyFormat: source.request.body_format,
-      },
+      request: requestTemplate(source.request),
       format: source.format,
       ...(source.records === undefined ? {} : { records: source.records }),
       pagination: source.pagination,
     },
-    partition: '',
+    ...(source.parent === undefined
+      ? {}
+      : {
+          parent: {
+            request: requestTemplate(source.parent.request),
+            format: 'json' as const,
+            ...(source.parent.records === undefined ? {} : { records: source.parent.records }),
+            pagination: source.parent.pagination,
+            bind: {},
+          },
+        }),
+    partition: source.parent === undefined ? '' : (source.partition ?? '{parent.id}'),
     primaryKey: source.primary_key,
     ...(useIncremental && incremental !== undefined
       ? {
@@ -47,10 +54,31 @@ export function resolveRestSource(
         }
       : {}),
     rateLimit: rateLimitOf(source.rate_limit, null),
-    concurrency: 1,
+    concurrency: source.concurrency ?? (source.parent === undefined ? 1 : 4),
     maxPages: source.pagination.max_pages ?? DEFAULT_MAX_PAGES,
     maxResponseBytes: source.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   };
+}
+
+function requestTemplate(request: RestSourceConfig['request']): SourcePlan['step']['request'] {
+  return {
+    method: request.method,
+    url: request.url,
+    query: request.query,
+    headers: request.headers,
+    body: request.body,
+    bodyFormat: request.body_format,
+  };
+}
+
+/** The origin of a URL that may hold `{macros}` in its path or query. */
+function originOf(url: string, path: string): string {
+  try {
+    return new URL(url.replace(/\{[^}]*\}/g, 'x')).origin;
+  } catch {
+    const message = `expected an absolute http(s) URL (or a {macro} for the whole URL), got ${JSON.stringify(url)}`;
+    throw new ConfigError([{ code: 'URL_INVALID', path, message }]);
+  }
 }
 
 /** `off` / `false` → null; an object → its number; absent → the source type's default. */

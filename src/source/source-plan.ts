@@ -43,8 +43,10 @@ export interface SourcePlan {
   /** `hotjar:survey_responses` or `rest`: for logs and summaries. */
   label: string;
   credential: CredentialConfig;
-  /** The origin the credential is bound to (besides its token URL). */
+  /** The origin the credential is bound to (besides its token URL), and the budget's origin. */
   baseUrl: string;
+  /** More URLs whose origins receive the credential (a manual source's request URLs). */
+  credentialUrls?: string[];
   params: Record<string, string | number | boolean>;
   step: StepPlan;
   parent?: ParentPlan;

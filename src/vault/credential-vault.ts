@@ -20,6 +20,7 @@ import { splitSecrets } from './secret-fields.js';
  * The associated data binds the header and the credential id, so a blob copied onto another
  * credential, or a header altered, fails authentication. The key check tells "another master key"
  * apart from "altered data", and lets a later version pick among several keys when rotating.
+ * TODO(#6): no key rotation yet (decrypt with the old key, re-encrypt every credential).
  */
 const FORMAT_VERSION = 1;
 const KEY_CHECK_BYTES = 8;

@@ -92,6 +92,7 @@ async function* readRecords(
   }
 
   yield* otherFormat(decoded, options, context);
+  // TODO(#4): no envelope for XML yet (an Atom feed's next link, a total attribute).
   onEnvelope(undefined);
 }
 

@@ -72,10 +72,26 @@ export const incrementalSchema = z.strictObject({
   param_in: z.enum(['query', 'body']).default('query'),
 });
 
+/**
+ * A first step whose records drive the main request: the main request runs once per parent
+ * record, with that record's fields as `{parent.field}` macros.
+ */
+export const parentStepSchema = z.strictObject({
+  request: requestSchema,
+  format: z.literal('json').default('json'),
+  records: z.string().optional(),
+  pagination: paginationSchema.default({ type: 'none' }),
+});
+
 /** The manual REST source: any endpoint, described declaratively. */
 export const restSourceSchema = z.strictObject({
   type: z.literal('rest'),
   credential: credentialRefSchema.default({ type: 'none' }),
+  parent: parentStepSchema.optional(),
+  /** The state partition of each child pass, e.g. `user:{parent.id}`; default `{parent.id}`. */
+  partition: z.string().optional(),
+  /** Parent records read at once; default 4. */
+  concurrency: z.number().int().min(1).max(64).optional(),
   request: requestSchema,
   format: z.enum(['json', 'ndjson', 'csv', 'tsv', 'xml']).default('json'),
   records: z.string().optional(),

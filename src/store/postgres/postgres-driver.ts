@@ -33,7 +33,8 @@ export class PostgresDriver implements SqlDriver {
 
   constructor(connectionString: string) {
     this.#pool = new pg.Pool({ connectionString, max: POOL_SIZE, types: storeTypes });
-    // An idle client losing its connection (a server restart) must not crash the process.
+    // An idle client losing its connection (a server restart) must not crash the process; the
+    // pool replaces it on the next query. TODO(#6): log it once a logger is passed to the store.
     this.#pool.on('error', () => undefined);
   }
 

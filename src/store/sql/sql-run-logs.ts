@@ -18,6 +18,7 @@ const INSERT_CHUNK = 200;
  * Appends lines after the run's last one, up to `maxLogLinesPerRun`. The first lines of a run are
  * kept; once the cap is reached further lines are only counted (`runs.log_lines_dropped`), since
  * the run's summary and error already tell how it ended.
+ * TODO(#6): keep the last lines too (a ring of the tail), so a capped run still shows its end.
  */
 export async function appendRunLogs(
   ctx: SqlContext,

@@ -186,8 +186,13 @@ export async function requeueStaleRuns(ctx: SqlContext, before: string): Promise
   return rows.map(runFromRow);
 }
 
+/** The one-running-run-per-flow index refused the write (PostgreSQL names it, SQLite its column). */
 function alreadyRunning(ctx: SqlContext, error: unknown, flowId: string): unknown {
-  if (!ctx.db.isUniqueViolation(error)) return error;
+  const { constraint, message } = error as { constraint?: unknown; message?: unknown };
+  const text = `${String(constraint)} ${String(message)}`;
+  const onRunningIndex =
+    text.includes('runs_one_running_per_flow') || text.includes('runs.flow_id');
+  if (!ctx.db.isUniqueViolation(error) || !onRunningIndex) return error;
   return new StoreConflictError(`flow ${flowId} already has a running run`, {
     cause: error,
     details: { flow_id: flowId },

@@ -119,11 +119,13 @@ export function postgresBackend(bin: string | null): StoreBackend {
  * The back-ends the store suite runs on: SQLite always; PostgreSQL when installed, and also when
  * it is not but `CI` is set, so CI fails loudly instead of passing half the suite.
  */
-export function storeBackends(env: NodeJS.ProcessEnv = process.env): {
+export function storeBackends(
+  env: NodeJS.ProcessEnv = process.env,
+  bin: string | null = findPostgresBin(),
+): {
   backends: StoreBackend[];
   skipped: string | null;
 } {
-  const bin = findPostgresBin();
   if (bin !== null || (env['CI'] ?? '') !== '') {
     return { backends: [sqliteBackend(), postgresBackend(bin)], skipped: null };
   }
