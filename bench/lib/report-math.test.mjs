@@ -27,7 +27,7 @@ test('a row without a target or without a value is neither met nor missed', () =
   assert.equal(missing.met, null);
 });
 
-test('the steady rate counts from the first to the last sample that saw requests', () => {
+test('the steady rate counts between the first and the last sample that saw requests', () => {
   const samples = [
     { t: 0, requests: 0 },
     { t: 1_000, requests: 10 },
@@ -35,8 +35,18 @@ test('the steady rate counts from the first to the last sample that saw requests
     { t: 61_000, requests: 610 },
     { t: 62_000, requests: 610 },
   ];
-  assert.equal(steadyRate(samples, 610), 610);
-  assert.equal(steadyRate([{ t: 0, requests: 0 }], 0), null);
+  assert.equal(steadyRate(samples), 600);
+});
+
+test('the steady rate is unknown when the counter moved in fewer than two samples', () => {
+  assert.equal(steadyRate([{ t: 0, requests: 0 }]), null);
+  assert.equal(
+    steadyRate([
+      { t: 0, requests: 0 },
+      { t: 250, requests: 802 },
+    ]),
+    null,
+  );
 });
 
 test('the busiest minute is the largest growth within any 60-second span of samples', () => {

@@ -52,7 +52,7 @@ async function measure(config, quick) {
     const samples = await pollWhile(emulator, run);
     const result = await run;
     const stats = await emulator.stats();
-    const rate = steadyRate(samples, stats.requests);
+    const rate = steadyRate(samples);
     return {
       ...config,
       quick,

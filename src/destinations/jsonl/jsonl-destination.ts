@@ -66,6 +66,7 @@ interface OpenState {
  * that was interrupted), e.g. with a key set kept beside the state.
  */
 export class JsonlDestination implements Destination {
+  private queue: Promise<unknown> = Promise.resolve();
   private readonly options: JsonlDestinationOptions;
   private readonly logger: Logger;
   private current: OpenState | undefined;
@@ -98,7 +99,17 @@ export class JsonlDestination implements Destination {
     return Promise.resolve(new Map(Object.entries(state.entries)));
   }
 
-  async write(batch: WriteBatch): Promise<WriteResult> {
+  /**
+   * Batches from partitions read concurrently arrive at once; each append and its state write
+   * must finish before the next begins, or offsets and state files would interleave.
+   */
+  write(batch: WriteBatch): Promise<WriteResult> {
+    const result = this.queue.then(() => this.writeNow(batch));
+    this.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  private async writeNow(batch: WriteBatch): Promise<WriteResult> {
     const open = this.opened();
     if (this.broken) {
       throw new DestinationError(`jsonl file ${open.target} is unusable after a failed write`);
