@@ -126,7 +126,7 @@ async function fetchPage(
   });
   context.onExchange?.(request, response, performance.now() - started);
 
-  const { records, body } = parsePage(response, request, options.step);
+  const { records, body } = await parsePage(response, request, options.step);
   return { response, records, body };
 }
 

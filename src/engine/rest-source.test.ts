@@ -264,3 +264,44 @@ describe('chained steps', () => {
     expect(rows.every((row) => row['auth'] === null)).toBe(true);
   });
 });
+
+describe('formats end to end', () => {
+  const people = [
+    { id: '1', name: 'Zoë', city: 'Kraków' },
+    { id: '2', name: 'Ahmed, "Al"', city: 'القاهرة' },
+    { id: '3', name: '李雷', city: '北京 🏙️' },
+  ];
+  const bodies: Record<string, { type: string; body: Buffer; encoding?: string }> = {
+    json: { type: 'application/json', body: Buffer.from(JSON.stringify({ data: people })) },
+    ndjson: { type: 'application/x-ndjson', body: Buffer.from(people.map((p) => JSON.stringify(p)).join('\n') + '\n') },
+    csv: { type: 'text/csv', body: Buffer.from('id,name,city\n' + people.map((p) => [p.id, `"${p.name.replace(/"/g, '""')}"`, p.city].join(',')).join('\n') + '\n') },
+    tsv: { type: 'text/tab-separated-values', body: Buffer.from('id\tname\tcity\n' + people.map((p) => [p.id, p.name, p.city].join('\t')).join('\n') + '\n') },
+    xml: { type: 'application/xml', body: Buffer.from(`<?xml version="1.0"?><people>${people.map((p) => `<person id="${p.id}"><name>${p.name.replace(/"/g, '&quot;')}</name><city><![CDATA[${p.city}]]></city></person>`).join('')}</people>`) },
+  };
+
+  it.each([
+    ['json', { records: '$.data[*]' }],
+    ['ndjson', {}],
+    ['csv', {}],
+    ['tsv', {}],
+    ['xml', { records: 'people.person', xml: { attribute_prefix: '' } }],
+    ['json-gzip-without-header', { records: '$.data[*]' }],
+    ['csv-gzip', {}],
+  ] as const)('reads the same records from a %s endpoint', async (kind, extra) => {
+    const { gzipSync } = await import('node:zlib');
+    const [format, gzip] = [kind.split('-')[0] as keyof typeof bodies, kind.includes('gzip')];
+    const served = bodies[format];
+    api = await startLocalApi((_request, response) => {
+      const headers: Record<string, string> = { 'content-type': served?.type ?? 'text/plain' };
+      if (gzip && kind === 'csv-gzip') headers['content-encoding'] = 'gzip';
+      response.writeHead(200, headers).end(gzip ? gzipSync(served?.body ?? Buffer.alloc(0)) : served?.body);
+    });
+    const dbPath = join(tempDir(), `${kind}.db`);
+
+    const summary = await runInProcess(restFlow({ request: { url: `${api.url}/people` }, format, ...extra }, dbPath));
+
+    expect(summary.error).toBeNull();
+    const rows = readRows(dbPath, 'items').map((row) => ({ id: String(row['id']), name: row['name'], city: row['city'] }));
+    expect(rows).toEqual(people);
+  });
+});

@@ -2,6 +2,7 @@ import { ParseError } from '../errors/errors.js';
 import { describeResponse } from '../http/describe-response.js';
 import type { HttpRequest, HttpResponse } from '../http/http-types.js';
 import type { FlowRecord } from '../destinations/destination.js';
+import { parseRecords } from './formats/parse-records.js';
 import { parseJsonExact } from './json-body.js';
 import { queryPath } from './json-path.js';
 import type { StepPlan } from './source-plan.js';
@@ -11,15 +12,12 @@ import type { StepPlan } from './source-plan.js';
  * body, JSON without the records container) is an error naming the request and showing a short
  * redacted preview — never "success, 0 records".
  */
-export function parsePage(
+export async function parsePage(
   response: HttpResponse,
   request: HttpRequest,
   step: StepPlan,
-): { records: FlowRecord[]; body: unknown } {
-  if (step.format !== 'json') {
-    // TODO(#4): ndjson, csv, tsv and xml bodies, parsed as streams.
-    throw new ParseError(`the ${step.format} format is not supported yet`);
-  }
+): Promise<{ records: FlowRecord[]; body: unknown }> {
+  if (step.format !== 'json' || isGzip(response.body)) return parseOtherFormat(response, step);
 
   const text = response.body.toString('utf8');
   let body: unknown;
@@ -39,6 +37,32 @@ export function parsePage(
     ),
     body,
   };
+}
+
+/**
+ * NDJSON, CSV, TSV, XML, and gzip bodies sent without a Content-Encoding header: the streaming
+ * parsers, fed the buffered body. JSON keeps its envelope for pagination paths.
+ */
+async function parseOtherFormat(response: HttpResponse, step: StepPlan): Promise<{ records: FlowRecord[]; body: unknown }> {
+  // TODO(#4): hand the parsers the response stream itself, so a huge page is never held whole.
+  const parsed = parseRecords(once(response.body), {
+    format: step.format,
+    records: step.records,
+    csv: step.csv,
+    xml: step.xml,
+  });
+
+  const records: FlowRecord[] = [];
+  for await (const record of parsed) records.push(record);
+  return { records, body: step.format === 'json' ? parsed.envelope() : undefined };
+}
+
+async function* once(body: Buffer): AsyncGenerator<Uint8Array> {
+  yield await Promise.resolve(body);
+}
+
+function isGzip(body: Buffer): boolean {
+  return body.length > 2 && body[0] === 0x1f && body[1] === 0x8b;
 }
 
 function findRecords(

@@ -28,6 +28,8 @@ export function resolveRestSource(
       format: source.format,
       ...(source.records === undefined ? {} : { records: source.records }),
       pagination: source.pagination,
+      ...(source.csv === undefined ? {} : { csv: withoutUndefined(source.csv) }),
+      ...(source.xml?.attribute_prefix === undefined ? {} : { xml: { attributePrefix: source.xml.attribute_prefix } }),
     },
     ...(source.parent === undefined
       ? {}
@@ -58,6 +60,10 @@ export function resolveRestSource(
     maxPages: source.pagination.max_pages ?? DEFAULT_MAX_PAGES,
     maxResponseBytes: source.max_response_bytes ?? DEFAULT_MAX_RESPONSE_BYTES,
   };
+}
+
+function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
 }
 
 function requestTemplate(request: RestSourceConfig['request']): SourcePlan['step']['request'] {

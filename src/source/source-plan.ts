@@ -20,6 +20,10 @@ export interface StepPlan {
   /** JSONPath to the records; absent: the body is the list (or one record). */
   records?: string;
   pagination: PaginationConfig;
+  /** CSV/TSV reading options. */
+  csv?: { delimiter?: string; quote?: string; header?: boolean; encoding?: string };
+  /** XML reading options. */
+  xml?: { attributePrefix?: string };
   shape?: RecordShape;
   matchParam?: { param: string; field: string };
 }

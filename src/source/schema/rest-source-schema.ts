@@ -95,6 +95,17 @@ export const restSourceSchema = z.strictObject({
   request: requestSchema,
   format: z.enum(['json', 'ndjson', 'csv', 'tsv', 'xml']).default('json'),
   records: z.string().optional(),
+  /** CSV/TSV: delimiter (default `,` or tab), quote (default `"`), header row, text encoding. */
+  csv: z
+    .strictObject({
+      delimiter: z.string().min(1).optional(),
+      quote: z.string().max(1).optional(),
+      header: z.boolean().optional(),
+      encoding: z.string().min(1).optional(),
+    })
+    .optional(),
+  /** XML: the prefix of attribute fields (default `@`). */
+  xml: z.strictObject({ attribute_prefix: z.string().optional() }).optional(),
   pagination: paginationSchema.default({ type: 'none' }),
   primary_key: z.array(z.string().min(1)).default([]),
   incremental: incrementalSchema.optional(),
