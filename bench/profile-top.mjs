@@ -1,6 +1,7 @@
 // Reads a V8 CPU profile (`node --cpu-prof …`) and prints where the time went: the functions
 // with the most self time, and the same summed per source file, so a slow spot can be named
-// precisely (file, function, share of the run).
+// precisely (file, function, share of the run). Also the inclusive time (self + callees) of the
+// functions of dist/, which shows whole steps such as parsing a page or writing a batch.
 // Usage: node bench/profile-top.mjs FILE.cpuprofile [rows=25]
 /* global process */
 import { readFileSync } from 'node:fs';
@@ -55,5 +56,27 @@ function print(title, map) {
   }
 }
 
+/** Inclusive time per dist/ function: each node's subtree once, recursion counted once per stack. */
+function inclusiveTimes() {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const totals = new Map();
+  const walk = (node, open) => {
+    let sum = times.get(node.id) ?? 0;
+    const frame = node.callFrame;
+    const key = `${frame.functionName || '(anonymous)'}  ${shortUrl(frame.url)}:${frame.lineNumber + 1}`;
+    const counted = open.has(key);
+    if (!counted) open.add(key);
+    for (const child of node.children ?? []) sum += walk(byId.get(child), open);
+    if (!counted) {
+      open.delete(key);
+      if (shortUrl(frame.url).startsWith('dist/')) addTo(totals, key, sum);
+    }
+    return sum;
+  };
+  walk(profile.nodes[0], new Set());
+  return totals;
+}
+
 print('Self time by function', byFunction);
 print('Self time by file', byFile);
+print('Inclusive time of our functions (dist/)', inclusiveTimes());

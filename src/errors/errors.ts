@@ -195,3 +195,24 @@ export class MasterKeyPermissionsError extends HotjarFlowError {
     super('MASTER_KEY_PERMISSIONS', message, options);
   }
 }
+
+/** An API request carries no valid token or session. */
+export class UnauthenticatedError extends HotjarFlowError {
+  constructor(message = 'sign in or send Authorization: Bearer <token>') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+
+/** The caller is known but their role may not do this. */
+export class PermissionDeniedError extends HotjarFlowError {
+  constructor(message: string, options: { details?: Record<string, unknown> } = {}) {
+    super('PERMISSION_DENIED', message, options);
+  }
+}
+
+/** Too many attempts from one address (sign-in), to slow guessing down. */
+export class TooManyRequestsError extends HotjarFlowError {
+  constructor(message: string, options: { details?: Record<string, unknown> } = {}) {
+    super('TOO_MANY_REQUESTS', message, options);
+  }
+}

@@ -1,4 +1,4 @@
-import { Agent } from 'undici';
+import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
 
 import { AuthError, ForbiddenError, HttpStatusError } from '../errors/errors.js';
 import { silentLogger, type Logger } from '../log/logger.js';
@@ -27,6 +27,8 @@ import {
 import { sendAttempt, type AttemptResult } from './send-attempt.js';
 
 export interface HttpClientOptions {
+  /** Where HTTP_PROXY / HTTPS_PROXY / NO_PROXY are read; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
   /** Keep-alive connections per origin. Default 16. */
   connectionsPerOrigin?: number;
   /** Default logger for `send` calls that bring none. */
@@ -75,19 +77,41 @@ interface Prepared {
 
 // TODO(#3): no HTTP(S) proxy support (HTTPS_PROXY / NO_PROXY are not read).
 
+const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
+
+/**
+ * A keep-alive agent, or one that goes through the proxies named by HTTP_PROXY / HTTPS_PROXY and
+ * skips those NO_PROXY names. Extra CA certificates come from NODE_EXTRA_CA_CERTS, which Node.js
+ * adds to every TLS connection of the process.
+ */
+function createDispatcher(connections: number, env: NodeJS.ProcessEnv): Dispatcher {
+  if (!PROXY_VARIABLES.some((name) => (env[name] ?? '') !== '')) return new Agent({ connections });
+
+  const pick = (upper: string, lower: string): string | undefined => env[upper] ?? env[lower];
+  const httpProxy = pick('HTTP_PROXY', 'http_proxy');
+  const httpsProxy = pick('HTTPS_PROXY', 'https_proxy');
+  const noProxy = pick('NO_PROXY', 'no_proxy');
+  return new EnvHttpProxyAgent({
+    connections,
+    ...(httpProxy === undefined ? {} : { httpProxy }),
+    ...(httpsProxy === undefined ? {} : { httpsProxy }),
+    ...(noProxy === undefined ? {} : { noProxy }),
+  });
+}
+
 /**
  * Sends requests with retries, a rate budget, a credential bound to its origins, and one
  * refresh-and-replay on 401. One undici Agent (keep-alive) per client; `close()` when done.
  */
 export class HttpClient {
-  private readonly agent: Agent;
+  private readonly agent: Dispatcher;
   private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly warnedOrigins = new WeakMap<Authenticator, Set<string>>();
 
   constructor(options: HttpClientOptions = {}) {
-    this.agent = new Agent({ connections: options.connectionsPerOrigin ?? 16 });
+    this.agent = createDispatcher(options.connectionsPerOrigin ?? 16, options.env ?? process.env);
     this.logger = options.logger ?? silentLogger();
     this.clock = options.clock ?? createSystemClock();
     this.random = options.random ?? Math.random;
