@@ -19,6 +19,7 @@ interface EmulatorFlags {
   limitMode?: string;
   lookupStatus?: string;
   latencyMs?: string;
+  pageCacheMb?: string;
   tokenTtl?: string;
   tokenResponse?: string;
   bigIds?: boolean;
@@ -45,6 +46,7 @@ const FlagsSchema = z.object({
     .transform((s) => Number(s) as 200 | 201 | 202 | 204)
     .optional(),
   latencyMs: integer.optional(),
+  pageCacheMb: integer.optional(),
   tokenTtl: integer.optional(),
   tokenResponse: z
     .enum(['standard', 'expires-in-string', 'no-expires-in', 'lowercase-type'])
@@ -128,6 +130,7 @@ export function buildEmulatorCommand(commandOptions: EmulatorCommandOptions = {}
     .option('--limit-mode <mode>', 'limit outside 1-100: reject | clamp (default reject)')
     .option('--lookup-status <code>', 'user-lookup success status: 200 | 201 | 202 | 204')
     .option('--latency-ms <ms>', 'added to every API request (default 0)')
+    .option('--page-cache-mb <mb>', 'memory for finished response pages (default 256)')
     .option('--token-ttl <seconds>', 'access-token lifetime (default 3600)')
     .option(
       '--token-response <variant>',

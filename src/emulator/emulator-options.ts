@@ -22,6 +22,7 @@ const OptionsSchema = z.object({
     .union([z.literal(200), z.literal(201), z.literal(202), z.literal(204)])
     .optional(),
   latencyMs: count(0, 60_000),
+  pageCacheMb: count(0, 64 * 1024),
   tokenTtl: count(1, 10 * 365 * 24 * 3600),
   tokenResponse: z
     .enum(['standard', 'expires-in-string', 'no-expires-in', 'lowercase-type'])

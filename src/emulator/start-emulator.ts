@@ -22,8 +22,8 @@ import type { Organization } from './model-types.js';
 import { SlidingWindowLimiter } from './sliding-window-limiter.js';
 import { PageCache } from './page-cache.js';
 
-/** Memory for finished response pages: ~1,500 pages of 100 realistic responses. */
-const PAGE_CACHE_BYTES = 256 * 1024 * 1024;
+/** Memory for finished response pages: ~1,600 pages of 100 realistic responses. */
+const DEFAULT_PAGE_CACHE_MB = 256;
 
 export interface EmulatorOptions {
   /** Default 0: a free port. */
@@ -50,6 +50,8 @@ export interface EmulatorOptions {
   lookupStatus?: 200 | 201 | 202 | 204;
   /** Added to each API request; default 0. */
   latencyMs?: number;
+  /** Memory for finished response pages, reused while a survey is unchanged; default 256. */
+  pageCacheMb?: number;
   /** Access-token lifetime in seconds; default 3600. */
   tokenTtl?: number;
   /** Test-only variants of the token answer; default `standard`. */
@@ -156,7 +158,7 @@ function buildContext(options: EmulatorOptions, origin: string): EmulatorContext
         : new SlidingWindowLimiter(options.rateLimit ?? 3000, () => clock.nowMs()),
     lookups: [],
     logger: options.logger ?? silentLogger(),
-    pages: new PageCache(PAGE_CACHE_BYTES),
+    pages: new PageCache((options.pageCacheMb ?? DEFAULT_PAGE_CACHE_MB) * 1024 * 1024),
   };
   (options.faults ?? []).forEach((fault) => context.faults.add(fault));
   return context;

@@ -146,35 +146,35 @@ export class Scheduler {
     options: { tick: Date; late: boolean; state: TickState | null },
   ): Promise<void> {
     const { flow } = plan;
-    const fields = { flow: flow.name, flow_id: flow.id, tick: options.tick.toISOString() };
-    const outcome = await this.startFor(flow.id, fields);
-    if (options.late) outcome.late = true;
+    const tick = options.tick.toISOString();
+    const fields = { flow: flow.name, flow_id: flow.id, tick, late: options.late };
+    const outcome = { tick, at: this.clock.now().toISOString(), ...(options.late && { late: true }) };
 
-    outcome.tick = fields.tick;
+    const result = await this.startFor(flow.id, fields);
     await recordTick(this.store, {
       flowId: flow.id,
       schedule: flow.schedule ?? '',
       previous: options.state,
-      outcome,
+      outcome: { ...outcome, ...result },
     });
   }
 
-  private async startFor(flowId: string, fields: Record<string, string>): Promise<TickOutcome> {
-    const at = this.clock.now().toISOString();
-
+  private async startFor(
+    flowId: string,
+    fields: Record<string, unknown>,
+  ): Promise<Pick<TickOutcome, 'outcome' | 'run_id' | 'error'>> {
     try {
       const result = await this.startRun(flowId, 'schedule');
       if ('skipped' in result) {
         this.logger.warn(fields, 'scheduled tick skipped: the flow is already running');
-        return { tick: '', at, outcome: 'skipped_running' };
+        return { outcome: 'skipped_running' };
       }
 
       this.logger.info({ ...fields, run: result.run_id }, 'scheduled run started');
-      return { tick: '', at, outcome: 'started', run_id: result.run_id };
+      return { outcome: 'started', run_id: result.run_id };
     } catch (error) {
       this.logger.error({ ...fields, err: error }, 'scheduled run could not start');
-      const message = error instanceof Error ? error.message : String(error);
-      return { tick: '', at, outcome: 'failed', error: message };
+      return { outcome: 'failed', error: error instanceof Error ? error.message : String(error) };
     }
   }
 
@@ -211,6 +211,8 @@ export class Scheduler {
   }
 
   private arm(flowId: string, due: Date): void {
+    if (!this.running) return;
+
     const wait = Math.min(due.getTime() - this.clock.now().getTime(), MAX_TIMER_MS);
     const handle = this.clock.setTimer(() => {
       this.timers.delete(flowId);

@@ -56,7 +56,7 @@ export function parseMeta(meta: Record<string, unknown>, partial: boolean): Part
   const schema = partial ? credentialMetaSchema.partial() : credentialMetaSchema;
   const result = schema.safeParse(meta);
   if (!result.success) throw new ConfigError(zodIssues(result.error));
-  return result.data;
+  return result.data as Partial<CredentialMeta>;
 }
 
 /** Validates the credential fields as an inline credential of a flow file. */
