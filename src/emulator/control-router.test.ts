@@ -51,14 +51,16 @@ describe('the control endpoints', () => {
     expect(total).toHaveLength(33);
   });
 
-  it('add responses spread over every survey of the key\'s organization when none is named', async () => {
+  it("add responses spread over every survey of the key's organization when none is named", async () => {
     const surveys = emulator.model.allSurveys();
     const own = surveys.filter((s) => s.site.organization.id === emulator.organizationId);
     const before = surveys.map((s) => s.store.size);
     await control(emulator.url, 'responses', { count: own.length * 2 });
     const after = surveys.map((s) => s.store.size);
 
-    const expected = surveys.map((s) => (s.site.organization.id === emulator.organizationId ? 2 : 0));
+    const expected = surveys.map((s) =>
+      s.site.organization.id === emulator.organizationId ? 2 : 0,
+    );
     expect(after.map((n, i) => n - before[i]!)).toEqual(expected);
     expect(own.length).toBeLessThan(surveys.length);
   });

@@ -72,14 +72,17 @@ function writeFlow(dbPath: string, name: string, destination?: string): string {
       `  params: { site_id: "${emulator.siteId}" }`,
       `  base_url: ${emulator.url}`,
       '  concurrency: 2',
-      destination ?? `destination: { type: sqlite, path: "${dbPath}", table: responses, write: append }`,
+      destination ??
+        `destination: { type: sqlite, path: "${dbPath}", table: responses, write: append }`,
     ].join('\n'),
   );
   return file;
 }
 
 function jsonlIds(path: string): string[] {
-  const lines = readFileSync(path, 'utf8').split('\n').filter((line) => line !== '');
+  const lines = readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line !== '');
   return lines.map((line) => String((JSON.parse(line) as { id: unknown }).id)).sort();
 }
 
@@ -166,7 +169,8 @@ describe('crash recovery through the CLI', () => {
   }, 240_000);
 
   it('a JSON Lines file, which cannot skip known keys, gets each record once after crashes mid-pass', async () => {
-    const jsonl = (file: string): string => `destination: { type: jsonl, path: "${file}", write: append }`;
+    const jsonl = (file: string): string =>
+      `destination: { type: jsonl, path: "${file}", write: append }`;
     const flowFor = (file: string): string => writeFlow('', 'crash-jsonl', jsonl(file));
     const baseFile = join(dir, 'base.jsonl');
     const baseData = join(dir, 'jsonl-base-data');
@@ -182,15 +186,24 @@ describe('crash recovery through the CLI', () => {
     expect(new Set(expected).size).toBe(expected.length);
 
     let killed = 0;
-    for (const [i, { point, n }] of killPoints(5, 6).filter((_, k) => k % 2 === 0).entries()) {
+    for (const [i, { point, n }] of killPoints(5, 6)
+      .filter((_, k) => k % 2 === 0)
+      .entries()) {
       const file = join(dir, `inc-${i}.jsonl`);
       const data = join(dir, `jsonl-data-${i}`);
       copyFileSync(baseFile, file);
       cpSync(baseData, data, { recursive: true });
       // The state file names the data file it belongs to; point it at this copy.
       const stateFile = join(data, 'state', 'crash-jsonl.state.json');
-      writeFileSync(stateFile, readFileSync(stateFile, 'utf8').replace(JSON.stringify(baseFile).slice(1, -1), file));
-      const { killed: wasKilled, rerun } = await crashThenRerun(flowFor(file), data, `${point}:${n}`);
+      writeFileSync(
+        stateFile,
+        readFileSync(stateFile, 'utf8').replace(JSON.stringify(baseFile).slice(1, -1), file),
+      );
+      const { killed: wasKilled, rerun } = await crashThenRerun(
+        flowFor(file),
+        data,
+        `${point}:${n}`,
+      );
       if (wasKilled) killed += 1;
 
       expect(rerun.code, `${point}:${n} ${rerun.stderr}`).toBe(0);

@@ -11,7 +11,11 @@ function rec(id: number, minute: number): FlowRecord {
 }
 
 /** Plays one pass over newest-first pages, stopping after `pagesBeforeCrash` pages. */
-function pass(pages: FlowRecord[][], saved: unknown, pagesBeforeCrash = Infinity): { written: number[]; state: PartitionState | undefined } {
+function pass(
+  pages: FlowRecord[][],
+  saved: unknown,
+  pagesBeforeCrash = Infinity,
+): { written: number[]; state: PartitionState | undefined } {
   const window = new IncrementalWindow(desc, saved, { primaryKey: ['id'], rememberWindow: true });
   const written: number[] = [];
   let state: PartitionState | undefined;
@@ -26,7 +30,11 @@ function pass(pages: FlowRecord[][], saved: unknown, pagesBeforeCrash = Infinity
 }
 
 describe('IncrementalWindow, newest first', () => {
-  const stream = [[rec(10, 10), rec(9, 9), rec(8, 8)], [rec(7, 7), rec(6, 6), rec(5, 5)], [rec(4, 4), rec(3, 3)]];
+  const stream = [
+    [rec(10, 10), rec(9, 9), rec(8, 8)],
+    [rec(7, 7), rec(6, 6), rec(5, 5)],
+    [rec(4, 4), rec(3, 3)],
+  ];
 
   it('takes everything on a first pass and keeps the newest as the bookmark', () => {
     const { written, state } = pass(stream, undefined);
@@ -38,7 +46,12 @@ describe('IncrementalWindow, newest first', () => {
     const first = pass(stream, undefined, 1);
     expect(first.state?.cursor).toBeUndefined();
 
-    const arrivals = [[rec(12, 12), rec(11, 11), rec(10, 10)], [rec(9, 9), rec(8, 8), rec(7, 7)], [rec(6, 6), rec(5, 5), rec(4, 4)], [rec(3, 3)]];
+    const arrivals = [
+      [rec(12, 12), rec(11, 11), rec(10, 10)],
+      [rec(9, 9), rec(8, 8), rec(7, 7)],
+      [rec(6, 6), rec(5, 5), rec(4, 4)],
+      [rec(3, 3)],
+    ];
     const second = pass(arrivals, first.state, 2);
     const third = pass(arrivals, second.state);
 
@@ -48,7 +61,10 @@ describe('IncrementalWindow, newest first', () => {
   });
 
   it('writes a record with the same instant as the last written one when it was on the next page', () => {
-    const tie = [[rec(3, 5), rec(2, 4)], [rec(1, 4), rec(0, 1)]];
+    const tie = [
+      [rec(3, 5), rec(2, 4)],
+      [rec(1, 4), rec(0, 1)],
+    ];
     const first = pass(tie, undefined, 1);
     const second = pass(tie, first.state);
     expect([...first.written, ...second.written].sort()).toEqual([0, 1, 2, 3]);
@@ -65,7 +81,13 @@ describe('IncrementalWindow, newest first', () => {
 
 describe('IncrementalWindow, ascending', () => {
   it('carries the bookmark in a request parameter, moved back by the lookback', () => {
-    const plan: IncrementalPlan = { cursorField: 'at', order: 'asc', lookbackMs: 3_600_000, param: 'since', paramIn: 'query' };
+    const plan: IncrementalPlan = {
+      cursorField: 'at',
+      order: 'asc',
+      lookbackMs: 3_600_000,
+      param: 'since',
+      paramIn: 'query',
+    };
     const window = new IncrementalWindow(plan, { cursor: '2026-01-02T00:00:00.000Z' });
     expect(window.requestExtra()).toEqual({ query: { since: '2026-01-01T23:00:00.000Z' } });
   });
@@ -96,7 +118,9 @@ describe('IncrementalWindow under repeated interruptions', () => {
       for (let run = 0; run < 6; run++) {
         const newestFirst = [...records].reverse();
         const size = 1 + Math.floor(random() * 5);
-        const pages = Array.from({ length: Math.ceil(newestFirst.length / size) }, (_, i) => newestFirst.slice(i * size, (i + 1) * size));
+        const pages = Array.from({ length: Math.ceil(newestFirst.length / size) }, (_, i) =>
+          newestFirst.slice(i * size, (i + 1) * size),
+        );
         const crashAfter = run === 5 ? Infinity : Math.floor(random() * (pages.length + 1));
         const result = pass(pages, saved, crashAfter);
         written.push(...result.written);
@@ -104,12 +128,17 @@ describe('IncrementalWindow under repeated interruptions', () => {
         arrive(Math.floor(random() * 4));
       }
       const final = pass(
-        Array.from({ length: records.length }, (_, i) => [records[records.length - 1 - i] as FlowRecord]),
+        Array.from({ length: records.length }, (_, i) => [
+          records[records.length - 1 - i] as FlowRecord,
+        ]),
         saved,
       );
       written.push(...final.written);
 
-      expect(written.sort((a, b) => a - b), `history ${history}`).toEqual(records.map((r) => r['id']));
+      expect(
+        written.sort((a, b) => a - b),
+        `history ${history}`,
+      ).toEqual(records.map((r) => r['id']));
     }
   });
 });

@@ -56,7 +56,8 @@ export class IncrementalWindow {
     const storedKey = state.cursor === undefined ? undefined : orderKey(state.cursor);
     this.stored = storedKey === undefined ? undefined : state.cursor;
     this.threshold = storedKey === undefined ? undefined : minusWindow(storedKey, plan.lookbackMs);
-    if (storedKey !== undefined && state.cursor !== undefined) this.newest = { key: storedKey, value: state.cursor };
+    if (storedKey !== undefined && state.cursor !== undefined)
+      this.newest = { key: storedKey, value: state.cursor };
     this.spans = plan.order === 'desc' ? new WrittenSpans(state.spans ?? []) : undefined;
   }
 
@@ -65,7 +66,9 @@ export class IncrementalWindow {
     if (this.plan.param === undefined || this.newest === undefined) return undefined;
 
     const value = String(this.thresholdValue());
-    return this.plan.paramIn === 'body' ? { body: { [this.plan.param]: value } } : { query: { [this.plan.param]: value } };
+    return this.plan.paramIn === 'body'
+      ? { body: { [this.plan.param]: value } }
+      : { query: { [this.plan.param]: value } };
   }
 
   /** Keeps the records inside the window that no earlier pass wrote; remembers the newest. */
@@ -119,7 +122,9 @@ export class IncrementalWindow {
     if (this.seen === undefined) return { cursor: this.newest.value };
 
     const floor = minusWindow(this.newest.key, this.plan.lookbackMs);
-    const inWindow = this.windowIds.filter((entry) => compareKeys(entry.key, floor) >= 0).map((entry) => entry.id);
+    const inWindow = this.windowIds
+      .filter((entry) => compareKeys(entry.key, floor) >= 0)
+      .map((entry) => entry.id);
     return { cursor: this.newest.value, seen: [...new Set(inWindow)].slice(0, MAX_SEEN) };
   }
 
@@ -131,7 +136,8 @@ export class IncrementalWindow {
   /** Keeps only what can fall inside the next re-read window (measured from the newest seen). */
   private remember(id: string, key: OrderKey): void {
     const newest = this.newest;
-    if (newest !== undefined && compareKeys(key, minusWindow(newest.key, this.plan.lookbackMs)) < 0) return;
+    if (newest !== undefined && compareKeys(key, minusWindow(newest.key, this.plan.lookbackMs)) < 0)
+      return;
 
     this.windowIds.push({ id, key });
     if (this.windowIds.length > 2 * MAX_SEEN && newest !== undefined) {
@@ -147,7 +153,8 @@ export class IncrementalWindow {
   }
 
   private observe(key: OrderKey, value: string | number): void {
-    if (this.newest === undefined || compareKeys(key, this.newest.key) > 0) this.newest = { key, value };
+    if (this.newest === undefined || compareKeys(key, this.newest.key) > 0)
+      this.newest = { key, value };
   }
 
   private thresholdValue(): string | number {
@@ -168,6 +175,8 @@ function asState(value: unknown): PartitionState {
   return {
     ...(typeof cursor === 'string' || typeof cursor === 'number' ? { cursor } : {}),
     ...(Array.isArray(spans) ? { spans: spans as WrittenSpan[] } : {}),
-    ...(Array.isArray(seen) ? { seen: seen.filter((id): id is string => typeof id === 'string') } : {}),
+    ...(Array.isArray(seen)
+      ? { seen: seen.filter((id): id is string => typeof id === 'string') }
+      : {}),
   };
 }

@@ -207,11 +207,18 @@ describe('chained steps', () => {
   it('runs the child once per parent record with fresh pagination and a state partition each (P2)', async () => {
     const pagesOf: Record<string, number> = { a: 2, b: 1, c: 3 };
     api = await startLocalApi((request, response) => {
-      if (request.url.pathname === '/surveys') return sendJson(response, { results: [{ id: 'a' }, { id: 'b' }, { id: 'c' }], next_cursor: null });
+      if (request.url.pathname === '/surveys')
+        return sendJson(response, {
+          results: [{ id: 'a' }, { id: 'b' }, { id: 'c' }],
+          next_cursor: null,
+        });
       const survey = request.url.pathname.split('/')[2] ?? '';
       const page = Number(request.url.searchParams.get('cursor') ?? '1');
       const last = page >= (pagesOf[survey] ?? 0);
-      sendJson(response, { results: [{ id: `${survey}${page}`, at: stamp(page) }], next_cursor: last ? null : String(page + 1) });
+      sendJson(response, {
+        results: [{ id: `${survey}${page}`, at: stamp(page) }],
+        next_cursor: last ? null : String(page + 1),
+      });
     });
     const dbPath = join(tempDir(), 'chain.db');
     const flow = restFlow(
@@ -232,18 +239,42 @@ describe('chained steps', () => {
     expect(summary.error).toBeNull();
     const children = api.requests.filter((r) => r.url.pathname !== '/surveys');
     expect(children).toHaveLength(6);
-    expect(children.every((r) => !r.url.search.includes('undefined') && !r.url.search.includes('null'))).toBe(true);
-    expect(children.filter((r) => r.url.search === '').map((r) => r.url.pathname)).toEqual(['/surveys/a/responses', '/surveys/b/responses', '/surveys/c/responses'].filter((p) => children.some((c) => c.url.pathname === p)));
-    expect(readRows(dbPath, 'items').map((r) => r['id'])).toEqual(['a1', 'a2', 'b1', 'c1', 'c2', 'c3']);
+    expect(
+      children.every((r) => !r.url.search.includes('undefined') && !r.url.search.includes('null')),
+    ).toBe(true);
+    expect(children.filter((r) => r.url.search === '').map((r) => r.url.pathname)).toEqual(
+      ['/surveys/a/responses', '/surveys/b/responses', '/surveys/c/responses'].filter((p) =>
+        children.some((c) => c.url.pathname === p),
+      ),
+    );
+    expect(readRows(dbPath, 'items').map((r) => r['id'])).toEqual([
+      'a1',
+      'a2',
+      'b1',
+      'c1',
+      'c2',
+      'c3',
+    ]);
     const db = (await import('better-sqlite3')).default(dbPath, { readonly: true });
-    const partitions = db.prepare('SELECT partition FROM _hf_state ORDER BY partition').all() as { partition: string }[];
+    const partitions = db.prepare('SELECT partition FROM _hf_state ORDER BY partition').all() as {
+      partition: string;
+    }[];
     db.close();
     expect(partitions.map((p) => p.partition)).toEqual(['survey:a', 'survey:b', 'survey:c']);
   });
 
   it('sends the credential only to its own origin when a child step points elsewhere', async () => {
-    const other = await startLocalApi((request, response) => sendJson(response, [{ id: request.url.pathname, auth: request.raw.headers.authorization ?? null }]));
-    api = await startLocalApi((_request, response) => sendJson(response, [{ id: 1, href: `${other.url}/item/1` }, { id: 2, href: `${other.url}/item/2` }]));
+    const other = await startLocalApi((request, response) =>
+      sendJson(response, [
+        { id: request.url.pathname, auth: request.raw.headers.authorization ?? null },
+      ]),
+    );
+    api = await startLocalApi((_request, response) =>
+      sendJson(response, [
+        { id: 1, href: `${other.url}/item/1` },
+        { id: 2, href: `${other.url}/item/2` },
+      ]),
+    );
     const dbPath = join(tempDir(), 'origin.db');
     const flow = restFlow(
       {
@@ -273,10 +304,32 @@ describe('formats end to end', () => {
   ];
   const bodies: Record<string, { type: string; body: Buffer; encoding?: string }> = {
     json: { type: 'application/json', body: Buffer.from(JSON.stringify({ data: people })) },
-    ndjson: { type: 'application/x-ndjson', body: Buffer.from(people.map((p) => JSON.stringify(p)).join('\n') + '\n') },
-    csv: { type: 'text/csv', body: Buffer.from('id,name,city\n' + people.map((p) => [p.id, `"${p.name.replace(/"/g, '""')}"`, p.city].join(',')).join('\n') + '\n') },
-    tsv: { type: 'text/tab-separated-values', body: Buffer.from('id\tname\tcity\n' + people.map((p) => [p.id, p.name, p.city].join('\t')).join('\n') + '\n') },
-    xml: { type: 'application/xml', body: Buffer.from(`<?xml version="1.0"?><people>${people.map((p) => `<person id="${p.id}"><name>${p.name.replace(/"/g, '&quot;')}</name><city><![CDATA[${p.city}]]></city></person>`).join('')}</people>`) },
+    ndjson: {
+      type: 'application/x-ndjson',
+      body: Buffer.from(people.map((p) => JSON.stringify(p)).join('\n') + '\n'),
+    },
+    csv: {
+      type: 'text/csv',
+      body: Buffer.from(
+        'id,name,city\n' +
+          people
+            .map((p) => [p.id, `"${p.name.replace(/"/g, '""')}"`, p.city].join(','))
+            .join('\n') +
+          '\n',
+      ),
+    },
+    tsv: {
+      type: 'text/tab-separated-values',
+      body: Buffer.from(
+        'id\tname\tcity\n' + people.map((p) => [p.id, p.name, p.city].join('\t')).join('\n') + '\n',
+      ),
+    },
+    xml: {
+      type: 'application/xml',
+      body: Buffer.from(
+        `<?xml version="1.0"?><people>${people.map((p) => `<person id="${p.id}"><name>${p.name.replace(/"/g, '&quot;')}</name><city><![CDATA[${p.city}]]></city></person>`).join('')}</people>`,
+      ),
+    },
   };
 
   it.each([
@@ -294,14 +347,22 @@ describe('formats end to end', () => {
     api = await startLocalApi((_request, response) => {
       const headers: Record<string, string> = { 'content-type': served?.type ?? 'text/plain' };
       if (gzip && kind === 'csv-gzip') headers['content-encoding'] = 'gzip';
-      response.writeHead(200, headers).end(gzip ? gzipSync(served?.body ?? Buffer.alloc(0)) : served?.body);
+      response
+        .writeHead(200, headers)
+        .end(gzip ? gzipSync(served?.body ?? Buffer.alloc(0)) : served?.body);
     });
     const dbPath = join(tempDir(), `${kind}.db`);
 
-    const summary = await runInProcess(restFlow({ request: { url: `${api.url}/people` }, format, ...extra }, dbPath));
+    const summary = await runInProcess(
+      restFlow({ request: { url: `${api.url}/people` }, format, ...extra }, dbPath),
+    );
 
     expect(summary.error).toBeNull();
-    const rows = readRows(dbPath, 'items').map((row) => ({ id: String(row['id']), name: row['name'], city: row['city'] }));
+    const rows = readRows(dbPath, 'items').map((row) => ({
+      id: String(row['id']),
+      name: row['name'],
+      city: row['city'],
+    }));
     expect(rows).toEqual(people);
   });
 });

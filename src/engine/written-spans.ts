@@ -40,7 +40,16 @@ export class WrittenSpans {
       const floorKey = orderKey(span.floor);
       if (topKey === undefined || floorKey === undefined) return [];
       const topIds = new Set(span.top_ids);
-      return [{ top: span.top, topKey, topIds, floor: span.floor, floorKey, floorIds: new Set(span.floor_ids) }];
+      return [
+        {
+          top: span.top,
+          topKey,
+          topIds,
+          floor: span.floor,
+          floorKey,
+          floorIds: new Set(span.floor_ids),
+        },
+      ];
     });
   }
 
@@ -68,7 +77,14 @@ export class WrittenSpans {
 
     const span = this.current;
     if (span === undefined) {
-      this.current = { top: value, topKey: key, topIds: new Set([id]), floor: value, floorKey: key, floorIds: new Set([id]) };
+      this.current = {
+        top: value,
+        topKey: key,
+        topIds: new Set([id]),
+        floor: value,
+        floorKey: key,
+        floorIds: new Set([id]),
+      };
       return;
     }
 
@@ -118,6 +134,8 @@ function joined(current: LiveSpan | undefined, earlier: LiveSpan): LiveSpan {
   const sameTop = compareKeys(current.topKey, earlier.topKey) === 0;
   const topIds = sameTop ? new Set([...current.topIds, ...earlier.topIds]) : current.topIds;
   const sameFloor = compareKeys(current.floorKey, earlier.floorKey) === 0;
-  const floorIds = sameFloor ? new Set([...current.floorIds, ...earlier.floorIds]) : earlier.floorIds;
+  const floorIds = sameFloor
+    ? new Set([...current.floorIds, ...earlier.floorIds])
+    : earlier.floorIds;
   return { ...current, topIds, floor: earlier.floor, floorKey: earlier.floorKey, floorIds };
 }

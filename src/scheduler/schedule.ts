@@ -75,12 +75,16 @@ export function parseSchedule(input: string | CronScheduleObject, path = 'schedu
 function parseEvery(match: RegExpExecArray, fail: (message: string) => never): Schedule {
   const [, countText = '', unitText = '', anchorText] = match;
   if (!/^\d+$/.test(countText) || Number(countText) < 1) {
-    return fail(`the count in "every N ${unitText}" must be a whole number ≥ 1, got ${quote(countText)}`);
+    return fail(
+      `the count in "every N ${unitText}" must be a whole number ≥ 1, got ${quote(countText)}`,
+    );
   }
 
   const unit = unitOf(unitText.toLowerCase());
   if (unit === null) {
-    return fail(`the unit of "every ${countText} …" must be minutes, hours or days, got ${quote(unitText)}`);
+    return fail(
+      `the unit of "every ${countText} …" must be minutes, hours or days, got ${quote(unitText)}`,
+    );
   }
 
   const anchor = anchorText === undefined ? null : parseInstant(anchorText, 'from', fail);
@@ -104,7 +108,11 @@ function parseInstant(text: string, after: string, fail: (message: string) => ne
   return at;
 }
 
-function parseCron(expression: string, timezone: string, fail: (message: string) => never): Schedule {
+function parseCron(
+  expression: string,
+  timezone: string,
+  fail: (message: string) => never,
+): Schedule {
   const fields = expression.trim().split(/\s+/);
   if (fields.length !== 5 || fields[0] === '') {
     return fail(
@@ -112,7 +120,10 @@ function parseCron(expression: string, timezone: string, fail: (message: string)
     );
   }
 
-  if (!isTimeZone(timezone)) return fail(`unknown time zone ${quote(timezone)} (expected an IANA name such as Europe/Berlin)`);
+  if (!isTimeZone(timezone))
+    return fail(
+      `unknown time zone ${quote(timezone)} (expected an IANA name such as Europe/Berlin)`,
+    );
 
   try {
     const cron = new Cron(fields.join(' '), { timezone, paused: true, mode: '5-part' });
@@ -174,12 +185,18 @@ export const scheduleSchema = z
         typeof value === 'string' ? value : withoutUndefined(value);
       return formatSchedule(parseSchedule(input));
     } catch (error) {
-      const message = error instanceof ConfigError ? (error.issues[0]?.message ?? '') : String(error);
+      const message =
+        error instanceof ConfigError ? (error.issues[0]?.message ?? '') : String(error);
       ctx.addIssue({ code: 'custom', message });
       return z.NEVER;
     }
   });
 
-function withoutUndefined(value: { cron: string; timezone?: string | undefined }): CronScheduleObject {
-  return value.timezone === undefined ? { cron: value.cron } : { cron: value.cron, timezone: value.timezone };
+function withoutUndefined(value: {
+  cron: string;
+  timezone?: string | undefined;
+}): CronScheduleObject {
+  return value.timezone === undefined
+    ? { cron: value.cron }
+    : { cron: value.cron, timezone: value.timezone };
 }

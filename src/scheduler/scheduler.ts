@@ -10,7 +10,12 @@ import {
   type TickOutcome,
   type TickState,
 } from './tick-state.js';
-import { MAX_TIMER_MS, systemTimerClock, type TimerClock, type TimerHandle } from './timer-clock.js';
+import {
+  MAX_TIMER_MS,
+  systemTimerClock,
+  type TimerClock,
+  type TimerHandle,
+} from './timer-clock.js';
 
 /** What starting a scheduled run gave: a run, or nothing because the flow is already running. */
 export type StartRunResult = { run_id: string } | { skipped: 'running' };
@@ -148,7 +153,11 @@ export class Scheduler {
     const { flow } = plan;
     const tick = options.tick.toISOString();
     const fields = { flow: flow.name, flow_id: flow.id, tick, late: options.late };
-    const outcome = { tick, at: this.clock.now().toISOString(), ...(options.late && { late: true }) };
+    const outcome = {
+      tick,
+      at: this.clock.now().toISOString(),
+      ...(options.late && { late: true }),
+    };
 
     const result = await this.startFor(flow.id, fields);
     await recordTick(this.store, {

@@ -43,7 +43,10 @@ export async function parsePage(
  * NDJSON, CSV, TSV, XML, and gzip bodies sent without a Content-Encoding header: the streaming
  * parsers, fed the buffered body. JSON keeps its envelope for pagination paths.
  */
-async function parseOtherFormat(response: HttpResponse, step: StepPlan): Promise<{ records: FlowRecord[]; body: unknown }> {
+async function parseOtherFormat(
+  response: HttpResponse,
+  step: StepPlan,
+): Promise<{ records: FlowRecord[]; body: unknown }> {
   // TODO(#4): hand the parsers the response stream itself, so a huge page is never held whole.
   const parsed = parseRecords(once(response.body), {
     format: step.format,

@@ -53,7 +53,11 @@ export function buildRequest(options: BuildRequestOptions): HttpRequest {
 }
 
 /** URL macros are URL-encoded, except a macro that is the whole URL (a link from a parent record). */
-function expandUrl(template: string, vars: Readonly<Record<string, unknown>>, macro: { now?: Date }): string {
+function expandUrl(
+  template: string,
+  vars: Readonly<Record<string, unknown>>,
+  macro: { now?: Date },
+): string {
   const whole = /^\{[^{}]+\}$/.test(template.trim());
   return expandMacros(template.trim(), vars, { ...macro, encode: !whole, path: 'request.url' });
 }

@@ -18,10 +18,15 @@ export function resolveRestSource(
   return {
     label: 'rest',
     credential,
-    baseUrl: source.parent === undefined ? originOf(source.request.url, 'source.request.url') : originOf(source.parent.request.url, 'source.parent.request.url'),
+    baseUrl:
+      source.parent === undefined
+        ? originOf(source.request.url, 'source.request.url')
+        : originOf(source.parent.request.url, 'source.parent.request.url'),
     // A URL that is all macro (`{parent.next}`) has no origin of its own: the credential stays
     // with the origins written in the flow file.
-    credentialUrls: [source.request.url, source.parent?.request.url].flatMap((url) => (url === undefined || url.startsWith('{') ? [] : [originOf(url, 'source.request.url')])),
+    credentialUrls: [source.request.url, source.parent?.request.url].flatMap((url) =>
+      url === undefined || url.startsWith('{') ? [] : [originOf(url, 'source.request.url')],
+    ),
     params: {},
     step: {
       request: requestTemplate(source.request),
@@ -29,7 +34,9 @@ export function resolveRestSource(
       ...(source.records === undefined ? {} : { records: source.records }),
       pagination: source.pagination,
       ...(source.csv === undefined ? {} : { csv: withoutUndefined(source.csv) }),
-      ...(source.xml?.attribute_prefix === undefined ? {} : { xml: { attributePrefix: source.xml.attribute_prefix } }),
+      ...(source.xml?.attribute_prefix === undefined
+        ? {}
+        : { xml: { attributePrefix: source.xml.attribute_prefix } }),
     },
     ...(source.parent === undefined
       ? {}
@@ -62,8 +69,12 @@ export function resolveRestSource(
   };
 }
 
-function withoutUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as { [K in keyof T]: Exclude<T[K], undefined> };
+function withoutUndefined<T extends object>(
+  value: T,
+): { [K in keyof T]: Exclude<T[K], undefined> } {
+  return Object.fromEntries(Object.entries(value).filter(([, item]) => item !== undefined)) as {
+    [K in keyof T]: Exclude<T[K], undefined>;
+  };
 }
 
 function requestTemplate(request: RestSourceConfig['request']): SourcePlan['step']['request'] {
