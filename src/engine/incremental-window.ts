@@ -58,7 +58,12 @@ export class IncrementalWindow {
     this.threshold = storedKey === undefined ? undefined : minusWindow(storedKey, plan.lookbackMs);
     if (storedKey !== undefined && state.cursor !== undefined)
       this.newest = { key: storedKey, value: state.cursor };
-    this.spans = plan.order === 'desc' ? new WrittenSpans(state.spans ?? []) : undefined;
+    // Spans are kept only where the destination cannot skip what it already holds: elsewhere a
+    // newest-first pass leaves the state untouched until it completes.
+    this.spans =
+      plan.order === 'desc' && options.rememberWindow === true
+        ? new WrittenSpans(state.spans ?? [])
+        : undefined;
   }
 
   /** The request value carrying the bookmark, when the source declares such a parameter. */
@@ -110,6 +115,7 @@ export class IncrementalWindow {
   /** The state to save with a batch in the middle of a pass. */
   progress(): PartitionState | undefined {
     if (this.plan.order === 'asc') return this.completed();
+    if (this.spans === undefined) return undefined;
 
     const spans = this.spans?.toJSON() ?? [];
     const seen = this.seen === undefined ? {} : { seen: [...this.seen] };

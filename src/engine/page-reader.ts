@@ -1,17 +1,15 @@
-import { createHash } from 'node:crypto';
-
 import { PaginationStalledError } from '../errors/errors.js';
 import type { HttpClient } from '../http/http-client.js';
 import type { Authenticator, HttpCounters, HttpRequest, HttpResponse } from '../http/http-types.js';
 import type { RateBudget } from '../http/rate-budget.js';
 import type { RetryOptions } from '../http/retry-policy.js';
 import type { Logger } from '../log/logger.js';
-import { parsePage } from '../source/parse-page.js';
 import { createPaginator } from '../source/pagination/create-paginator.js';
 import type { PageRequest } from '../source/pagination/paginator.js';
 import { buildRequest } from '../source/request-builder.js';
 import type { StepPlan } from '../source/source-plan.js';
 import type { FlowRecord } from '../destinations/destination.js';
+import { startPageFetch, type PageFetch } from './page-fetch.js';
 
 /** What the page reader needs from the run around it. */
 export interface PageReaderContext {
@@ -40,7 +38,8 @@ export interface ReadStepOptions {
 export interface Page {
   records: FlowRecord[];
   number: number;
-  url: string;
+  /** False for a chunk of a large page whose body is still arriving; true for the page's end. */
+  final: boolean;
   /** The stream ended because max_pages was reached, not because the API said so. */
   truncatedByMaxPages: boolean;
 }
@@ -48,8 +47,9 @@ export interface Page {
 /**
  * Reads one pass of a step, page by page. The next page is requested as soon as its cursor is
  * known, so it is in flight while the caller writes the current one; it is not requested when the
- * current page ends the pass. The no-progress guard stops a repeated cursor or URL (cycles
- * included) before it is sent, and a page identical to the one before it.
+ * current page ends the pass. A large page comes out in chunks while its body arrives, then as a
+ * final piece. The no-progress guard stops a repeated cursor or URL (cycles included) before it is
+ * sent, and a page identical to the one before it.
  */
 export async function* readStep(
   context: PageReaderContext,
@@ -63,71 +63,59 @@ export async function* readStep(
 
   for (let number = 1; ; number++) {
     seenRequests.add(requestKey(pageRequest));
-    const { response, records, body } = await pending;
-
-    const hash = createHash('sha1').update(response.body).digest('hex');
-    if (hash === previousHash && records.length > 0) {
-      throw stalled('the same page came back twice', response.url, number);
+    let reached = false;
+    for await (const chunk of pending.chunks as AsyncIterable<FlowRecord[]>) {
+      reached ||= options.isLast?.(chunk) === true;
+      yield { records: chunk, number, final: false, truncatedByMaxPages: false };
     }
-    previousHash = hash;
+    const page = await pending.finished;
 
-    const last = options.isLast?.(records) === true;
-    const outcome = last
+    if (page.hash === previousHash && page.recordCount > 0) {
+      throw stalled('the same page came back twice', page.head.url, number);
+    }
+    previousHash = page.hash;
+
+    reached ||= options.isLast?.(page.records) === true;
+    const outcome = reached
       ? { kind: 'end' as const }
       : paginator.next({
-          body,
-          headers: response.headers,
-          recordCount: records.length,
-          url: response.url,
+          body: page.envelope,
+          headers: page.head.headers,
+          recordCount: page.recordCount,
+          url: page.head.url,
         });
-    if (outcome.kind === 'stalled') throw stalled(outcome.reason, response.url, number);
+    if (outcome.kind === 'stalled') throw stalled(outcome.reason, page.head.url, number);
 
     const atLimit = outcome.kind === 'next' && number >= options.maxPages;
     if (outcome.kind === 'next' && !atLimit) {
       if (seenRequests.has(requestKey(outcome.request))) {
         throw stalled(
           'the API returned a cursor (or page link) it had already returned',
-          response.url,
+          page.head.url,
           number,
         );
       }
       pageRequest = outcome.request;
       pending = fetchPage(context, options, pageRequest);
-      // The caller may stop before awaiting it; its failure then must not surface as unhandled.
-      pending.catch(() => undefined);
     }
 
-    yield { records, number, url: response.url, truncatedByMaxPages: atLimit };
+    yield { records: page.records, number, final: true, truncatedByMaxPages: atLimit };
     if (outcome.kind !== 'next' || atLimit) return;
   }
 }
 
-async function fetchPage(
+function fetchPage(
   context: PageReaderContext,
   options: ReadStepOptions,
   page: PageRequest,
-): Promise<{ response: HttpResponse; records: FlowRecord[]; body: unknown }> {
+): PageFetch {
   const request = buildRequest({
     template: options.step.request,
     vars: options.vars,
     page,
     ...(options.extra === undefined ? {} : { extra: options.extra }),
   });
-
-  const started = performance.now();
-  const response = await context.http.send(request, {
-    auth: context.auth,
-    budget: context.budget,
-    counters: context.counters,
-    signal: context.signal,
-    maxBodyBytes: context.maxResponseBytes,
-    logger: context.logger,
-    ...(context.retry === undefined ? {} : { retry: context.retry }),
-  });
-  context.onExchange?.(request, response, performance.now() - started);
-
-  const { records, body } = await parsePage(response, request, options.step);
-  return { response, records, body };
+  return startPageFetch(context, options.step, request);
 }
 
 function requestKey(page: PageRequest): string {

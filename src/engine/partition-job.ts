@@ -55,7 +55,7 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
 
   let complete = true;
   for await (const page of pages) {
-    counts.pages += 1;
+    if (page.final) counts.pages += 1;
     if (page.truncatedByMaxPages) complete = false;
     counts.records_read += page.records.length;
     if (page.truncatedByMaxPages)

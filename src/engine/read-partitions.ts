@@ -149,7 +149,7 @@ async function* parentRecords(
   const wanted = match === undefined ? undefined : plan.params[match.param];
 
   for await (const page of pages) {
-    summary.counts.pages += 1;
+    if (page.final) summary.counts.pages += 1;
     for (const record of page.records) {
       if (
         match !== undefined &&

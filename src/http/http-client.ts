@@ -14,7 +14,13 @@ import {
   statusMessage,
   type Exchange,
 } from './exchange.js';
-import type { Authenticator, HttpCounters, HttpRequest, HttpResponse } from './http-types.js';
+import type {
+  Authenticator,
+  BodyConsumer,
+  HttpCounters,
+  HttpRequest,
+  HttpResponse,
+} from './http-types.js';
 import type { RateBudget } from './rate-budget.js';
 import { redactSecrets } from './redact-secrets.js';
 import { isFollowableRedirect, redirectedRequest } from './redirect.js';
@@ -62,6 +68,8 @@ export interface SendOptions {
   maxRedirects?: number;
   /** More values to mask in messages and logs (e.g. a client secret sent in the body). */
   secrets?: readonly string[];
+  /** Reads a 2xx body as a stream (see BodyConsumer); the returned answer then has no body. */
+  consumeBody?: BodyConsumer;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -227,6 +235,7 @@ export class HttpClient {
           if (counters !== undefined) counters.bytes += count;
         },
         describe: () => describeRequest(exchange),
+        consumeBody: options.consumeBody,
       },
     );
     if (result.kind === 'response') result.response.url = request.url;

@@ -47,3 +47,18 @@ export interface Authenticator {
    */
   secrets?(): string[];
 }
+
+/** What is known of an answer before its body: for consumers that read the body as a stream. */
+export interface ResponseHead {
+  status: number;
+  headers: Record<string, string>;
+  url: string;
+  method: HttpRequest['method'];
+}
+
+/**
+ * Reads a 2xx body as it arrives (raw bytes, still compressed if the server compressed them).
+ * Called again from the start when the attempt is retried; an error it throws that is not a
+ * transport failure ends the request.
+ */
+export type BodyConsumer = (head: ResponseHead, body: AsyncIterable<Uint8Array>) => Promise<void>;

@@ -1,7 +1,8 @@
 import type { Dispatcher } from 'undici';
 
 import { ResponseTooLargeError, RunCancelledError } from '../errors/errors.js';
-import type { HttpRequest, HttpResponse } from './http-types.js';
+import { HotjarFlowError } from '../errors/hotjar-flow-error.js';
+import type { BodyConsumer, HttpRequest, HttpResponse } from './http-types.js';
 import { readBody, TruncatedBodyError } from './read-body.js';
 import type { NetworkFailure } from './retry-policy.js';
 
@@ -18,6 +19,8 @@ export interface AttemptOptions {
   onBytes: (count: number) => void;
   /** The request as it may appear in messages (secrets masked). */
   describe: () => string;
+  /** Reads a 2xx body as a stream instead of buffering it; the timeout then counts idle time. */
+  consumeBody?: BodyConsumer | undefined;
 }
 
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'ECONNABORTED']);
@@ -40,10 +43,15 @@ export async function sendAttempt(
   // so a long-lived run signal does not collect one per attempt.
   const controller = new AbortController();
   let timedOut = false;
-  const timer = setTimeout(() => {
+  const expire = (): void => {
     timedOut = true;
     controller.abort();
-  }, options.timeoutMs);
+  };
+  let timer = setTimeout(expire, options.timeoutMs);
+  const stillAlive = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(expire, options.timeoutMs);
+  };
   const onAbort = (): void => controller.abort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted === true) controller.abort();
@@ -61,10 +69,16 @@ export async function sendAttempt(
       signal,
     });
     phase = 'body';
-    return { kind: 'response', response: await toResponse(request, res, options) };
+    const streamed =
+      options.consumeBody !== undefined && res.statusCode >= 200 && res.statusCode < 300;
+    const response = streamed
+      ? await streamResponse(request, res, { ...options, onChunk: stillAlive })
+      : await toResponse(request, res, options);
+    return { kind: 'response', response };
   } catch (error) {
     if (options.signal?.aborted === true) throw new RunCancelledError();
-    if (error instanceof ResponseTooLargeError) throw error;
+    // The consumer's own verdicts (a body that is not JSON, a destination failure) are final.
+    if (error instanceof HotjarFlowError) throw error;
     if (timedOut) return { kind: 'failure', failure: 'timeout', error };
     return { kind: 'failure', failure: classify(error, phase), error };
   } finally {
@@ -86,6 +100,45 @@ async function toResponse(
     describe: options.describe,
   });
   return { status: res.statusCode, headers, body, url: request.url, method: request.method };
+}
+
+/**
+ * Hands a 2xx body to the consumer as it arrives, counting bytes, enforcing the size limit on the
+ * wire, and noticing a body cut short of its Content-Length. The answer carries no body.
+ */
+async function streamResponse(
+  request: HttpRequest,
+  res: Dispatcher.ResponseData,
+  options: AttemptOptions & { onChunk: () => void },
+): Promise<HttpResponse> {
+  const headers = flattenHeaders(res.headers);
+  const head = { status: res.statusCode, headers, url: request.url, method: request.method };
+  await options.consumeBody?.(head, countedBody(res.body, headers, options));
+  return { ...head, body: Buffer.alloc(0) };
+}
+
+async function* countedBody(
+  body: AsyncIterable<Buffer | Uint8Array>,
+  headers: Readonly<Record<string, string>>,
+  options: AttemptOptions & { onChunk: () => void },
+): AsyncGenerator<Uint8Array> {
+  const declared = Number(headers['content-length'] ?? Number.NaN);
+  let seen = 0;
+  for await (const chunk of body) {
+    seen += chunk.length;
+    options.onBytes(chunk.length);
+    options.onChunk();
+    if (seen > options.maxBodyBytes) {
+      throw new ResponseTooLargeError(
+        `${options.describe()} sent more than ${options.maxBodyBytes} bytes (max_response_bytes)`,
+      );
+    }
+    yield chunk;
+  }
+
+  if (Number.isFinite(declared) && seen < declared) {
+    throw new TruncatedBodyError(`body ended after ${seen} of ${declared} bytes`);
+  }
 }
 
 /** Which transport failure an error is; anything that broke after the headers is "truncated". */

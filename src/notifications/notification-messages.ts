@@ -46,11 +46,17 @@ export function notificationFor(event: NotificationEvent): NewNotification {
         message: keyMessage(event),
       };
     case 'schema_changed':
-      return { kind: event.kind, subject: { flow_id: event.flow.id }, message: schemaMessage(event) };
+      return {
+        kind: event.kind,
+        subject: { flow_id: event.flow.id },
+        message: schemaMessage(event),
+      };
   }
 }
 
-function runMessage(event: Extract<NotificationEvent, { flow: FlowRecord; run: RunRecord }>): string {
+function runMessage(
+  event: Extract<NotificationEvent, { flow: FlowRecord; run: RunRecord }>,
+): string {
   if (event.kind === 'run_recovered') {
     return `Flow "${event.flow.name}" succeeded again after a failed run`;
   }
@@ -109,7 +115,10 @@ function subjectOf(event: NotificationEvent): Record<string, unknown> {
     case 'run_recovered':
       return { flow: flowRef(event.flow), run: runRef(event.run) };
     case 'credential_test_failed':
-      return { credential: credentialRef(event.credential), details: { tested_at: event.result.tested_at } };
+      return {
+        credential: credentialRef(event.credential),
+        details: { tested_at: event.result.tested_at },
+      };
     case 'key_expiring':
       return {
         credential: credentialRef(event.credential),
@@ -129,7 +138,8 @@ function credentialRef(credential: CredentialRecord): Record<string, unknown> {
 }
 
 function runRef(run: RunRecord): Record<string, unknown> {
-  const error = run.error === null ? null : { code: run.error.code, message: clean(run.error.message) };
+  const error =
+    run.error === null ? null : { code: run.error.code, message: clean(run.error.message) };
   return {
     id: run.id,
     status: run.status,

@@ -296,13 +296,32 @@ describe.each(backends)('the scheduler on the $name store', (backend) => {
     await advanceTo('2025-03-01T10:05:00.000Z', sched);
     expect(clock.pending).toBe(1);
 
-    const runs = await store.listRunsByFlow(created.id);
-    for (const run of runs.items) await store.updateRun(run.id, { status: 'succeeded' });
+    for (const run of (await store.listRunsByFlow(created.id)).items) {
+      await store.updateRun(run.id, { status: 'succeeded' });
+    }
     await store.deleteFlow(created.id);
     await sched.refresh(created.id);
 
     expect(clock.pending).toBe(0);
     expect((await store.readSyncState('_scheduler')).has(created.id)).toBe(false);
+  });
+
+  it('forgets, on start, the ticks of flows deleted while it was stopped', async () => {
+    const kept = await flow('kept', 'every 5 minutes');
+    const gone = await flow('gone', 'every 5 minutes');
+    const first = scheduler();
+    await first.start();
+    await advanceTo('2025-03-01T10:05:00.000Z', first);
+    await first.stop();
+
+    for (const run of (await store.listRunsByFlow(gone.id)).items) {
+      await store.updateRun(run.id, { status: 'succeeded' });
+    }
+    await store.deleteFlow(gone.id);
+    await scheduler().start();
+
+    const state = await store.readSyncState('_scheduler');
+    expect([...state.keys()]).toEqual([kept.id]);
   });
 
   it('records a run that could not start and keeps the schedule going', async () => {

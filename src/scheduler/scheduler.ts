@@ -4,6 +4,7 @@ import type { FlowRecord, Store } from '../store/store.js';
 import { parseSchedule, type Schedule } from './schedule.js';
 import { latestTickAtOrBefore, nextTick, upcomingTicks } from './schedule-ticks.js';
 import {
+  forgetOtherFlows,
   forgetTickState,
   readTickState,
   recordTick,
@@ -67,14 +68,19 @@ export class Scheduler {
     if (this.running) return;
     this.running = true;
 
+    const flowIds = new Set<string>();
     let cursor: string | null = null;
     do {
       const page = await this.store.listFlows({ limit: 500, cursor });
-      for (const flow of page.items) void this.enqueue(flow.id, () => this.evaluate(flow.id));
+      for (const flow of page.items) {
+        flowIds.add(flow.id);
+        void this.enqueue(flow.id, () => this.evaluate(flow.id));
+      }
       cursor = page.next_cursor;
     } while (cursor !== null);
 
     await this.idle();
+    await forgetOtherFlows(this.store, flowIds);
     this.logger.info({ flows: this.timers.size }, 'scheduler started');
   }
 

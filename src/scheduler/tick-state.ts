@@ -64,3 +64,11 @@ export async function recordTick(
 export async function forgetTickState(store: Store, flowId: string): Promise<void> {
   await store.resetSyncState(SCHEDULER_STATE_NAME, flowId);
 }
+
+/** Forgets every flow not in `flowIds` (deleted while no scheduler was there to see it). */
+export async function forgetOtherFlows(store: Store, flowIds: ReadonlySet<string>): Promise<void> {
+  const all = await store.readSyncState(SCHEDULER_STATE_NAME);
+  for (const flowId of all.keys()) {
+    if (!flowIds.has(flowId)) await store.resetSyncState(SCHEDULER_STATE_NAME, flowId);
+  }
+}

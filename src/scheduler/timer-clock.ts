@@ -1,5 +1,5 @@
-/** An opaque handle for a timer set through a `TimerClock`. */
-export type TimerHandle = unknown;
+/** A handle for a timer set through a `TimerClock` (a Node `Timeout`, or a test clock's id). */
+export type TimerHandle = object | number;
 
 /**
  * Time as the scheduler and the notifier see it: injected so tests move time by hand and fire

@@ -23,6 +23,14 @@ export interface Introspection {
   client_id?: string;
 }
 
+/** One request to the token endpoint, as the provider's server saw it. */
+export interface TokenExchange {
+  status: number;
+  clientId: string | undefined;
+  /** Client authentication in an HTTP Basic header, or in the form body. */
+  via: 'basic' | 'body';
+}
+
 export interface RunningOidcProvider {
   issuer: string;
   tokenUrl: string;
@@ -31,9 +39,11 @@ export interface RunningOidcProvider {
   /** Static clients: `client_secret_post` and `client_secret_basic`. */
   postClient: ProviderClient;
   basicClient: ProviderClient;
-  /** Every token-endpoint exchange: the answer status and the client that authenticated (if any). */
-  tokenRequests: { status: number; clientId: string | undefined }[];
+  /** Every token-endpoint exchange: its answer status, and the client id and where it was sent. */
+  tokenRequests: TokenExchange[];
   register(authMethod: 'client_secret_post' | 'client_secret_basic'): Promise<RegisteredClient>;
+  /** Revokes an access token at the revocation endpoint (RFC 7009), as the client it was issued to. */
+  revoke(token: string, client: ProviderClient): Promise<void>;
   /** Asks the introspection endpoint, authenticated as the resource server's own client. */
   introspect(token: string): Promise<Introspection>;
   close(): Promise<void>;
@@ -69,10 +79,7 @@ function clientCredentialsClient(
 export async function startOidcProvider(accessTokenTtlS: number): Promise<RunningOidcProvider> {
   const tokenRequests: RunningOidcProvider['tokenRequests'] = [];
   let handle: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
-  const server = createServer((request, response) => {
-    if (request.url === '/token') recordTokenExchange(request, response, tokenRequests);
-    handle(request, response);
-  });
+  const server = createServer((request, response) => handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -83,6 +90,7 @@ export async function startOidcProvider(accessTokenTtlS: number): Promise<Runnin
     issuer,
     providerConfiguration([post, basic, resourceServer], accessTokenTtlS),
   );
+  recordTokenExchanges(provider, tokenRequests);
   handle = provider.callback();
 
   const introspect = (token: string): Promise<Introspection> =>
@@ -96,6 +104,7 @@ export async function startOidcProvider(accessTokenTtlS: number): Promise<Runnin
     tokenRequests,
     register: (authMethod) => registerClient(issuer, authMethod),
     introspect,
+    revoke: (token, client) => revokeAt(issuer, client, token),
     close: () =>
       new Promise((resolve) => {
         server.closeAllConnections();
@@ -116,30 +125,36 @@ function providerConfiguration(clients: ClientMetadata[], ttlS: number): Configu
       devInteractions: { enabled: false },
       clientCredentials: { enabled: true },
       // Only the resource server's own client may ask about other clients' tokens.
-      introspection: { enabled: true, allowedPolicy: (_ctx, client) => client.clientId === 'posts-api' },
+      introspection: {
+        enabled: true,
+        allowedPolicy: (_ctx, client) => client.clientId === 'posts-api',
+      },
+      revocation: { enabled: true },
       registration: { enabled: true },
       registrationManagement: { enabled: true },
       // Plain opaque tokens for the requested scope; no audience-bound resource.
       resourceIndicators: { enabled: false },
     },
-  } as Configuration;
+  };
 }
 
-function recordTokenExchange(
-  request: IncomingMessage,
-  response: ServerResponse,
-  log: RunningOidcProvider['tokenRequests'],
-): void {
-  const basic = /^Basic\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-  const fromBasic =
-    basic === undefined
-      ? undefined
-      : decodeURIComponent(Buffer.from(basic, 'base64').toString('utf8').split(':')[0] ?? '');
-  const chunks: Buffer[] = [];
-  request.on('data', (chunk: Buffer) => chunks.push(chunk));
-  response.on('finish', () => {
-    const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
-    log.push({ status: response.statusCode, clientId: fromBasic ?? form.get('client_id') ?? undefined });
+/** Logs each token-endpoint exchange once the provider has answered it (its own middleware hook). */
+function recordTokenExchanges(provider: Provider, log: TokenExchange[]): void {
+  provider.use(async (ctx, next) => {
+    await next();
+    if (ctx.path !== '/token') return;
+
+    const basic = /^Basic\s+(.+)$/i.exec(ctx.get('authorization'))?.[1];
+    const basicId =
+      Buffer.from(basic ?? '', 'base64')
+        .toString('utf8')
+        .split(':')[0] ?? '';
+    const bodyId = (ctx.oidc.params?.['client_id'] as string | undefined) ?? undefined;
+    log.push({
+      status: ctx.status,
+      clientId: basic === undefined ? bodyId : decodeURIComponent(basicId),
+      via: basic === undefined ? 'body' : 'basic',
+    });
   });
 }
 
@@ -156,6 +171,19 @@ async function introspectAt(
   });
   if (!response.ok) throw new Error(`introspection answered ${response.status}`);
   return (await response.json()) as Introspection;
+}
+
+async function revokeAt(issuer: string, client: ProviderClient, token: string): Promise<void> {
+  const response = await fetch(`${issuer}/token/revocation`, {
+    method: 'POST',
+    body: new URLSearchParams({
+      token,
+      token_type_hint: 'access_token',
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+    }),
+  });
+  if (response.status !== 200) throw new Error(`revocation answered ${response.status}`);
 }
 
 async function registerClient(

@@ -12,6 +12,8 @@ export interface ProtectedPostsApiOptions {
   perPage: number;
   /** Time each page takes once the token was accepted. */
   delayMs: number;
+  /** Called once a page's token was accepted, before the page is sent. */
+  onAccepted?: (page: number, token: string) => Promise<void>;
 }
 
 /** One API call as the API saw it. */
@@ -41,13 +43,15 @@ export async function startProtectedPostsApi(
       const page = Number(request.url.searchParams.get('cursor') ?? '1');
       const token = /^Bearer\s+(.+)$/i.exec(request.raw.headers.authorization ?? '')?.[1];
       const granted = token === undefined ? undefined : await options.introspect(token);
-      const allowed = granted?.active === true && (granted.scope ?? '').split(' ').includes(options.scope);
+      const allowed =
+        granted?.active === true && (granted.scope ?? '').split(' ').includes(options.scope);
       calls.push({ page, token, status: allowed ? 200 : 401 });
       if (!allowed) {
         response.setHeader('www-authenticate', 'Bearer error="invalid_token"');
         return sendJson(response, { error: 'invalid_token' }, 401);
       }
 
+      await options.onAccepted?.(page, token ?? '');
       await sleep(options.delayMs);
       const first = (page - 1) * options.perPage;
       const data = Array.from({ length: options.perPage }, (_, i) => ({

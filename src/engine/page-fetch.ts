@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { PassThrough } from 'node:stream';
+
+import type { FlowRecord } from '../destinations/destination.js';
+import type { HttpRequest, HttpResponse, ResponseHead } from '../http/http-types.js';
+import { decodeBody } from '../source/formats/decode-body.js';
+import { parseRecords } from '../source/formats/parse-records.js';
+import { parsePage } from '../source/parse-page.js';
+import type { StepPlan } from '../source/source-plan.js';
+import type { PageReaderContext } from './page-reader.js';
+
+/** Bodies up to this size are read whole and parsed natively: the fast path of ordinary pages. */
+export const WHOLE_BODY_BYTES = 1024 * 1024;
+/** Records handed on at a time from a streamed body; each becomes one batch. */
+export const STREAM_CHUNK_RECORDS = 1000;
+
+export interface FetchedPage {
+  head: ResponseHead;
+  /** The parsed body without its records, for pagination paths. */
+  envelope: unknown;
+  /** A hash of the raw body, for the repeated-page guard. */
+  hash: string;
+  recordCount: number;
+  /** The records of a page read whole; empty when they were streamed as chunks. */
+  records: FlowRecord[];
+}
+
+/** One page request in flight: record chunks while a large body streams, then the page itself. */
+export interface PageFetch {
+  chunks: AsyncIterable<FlowRecord[]>;
+  finished: Promise<FetchedPage>;
+}
+
+/**
+ * Sends a page request. A body with a small Content-Length is read whole and parsed in one go; any
+ * other body is parsed as it arrives and its records come out in chunks before it ends, so memory
+ * stays bounded whatever the page size. When a streamed body breaks and the request is retried,
+ * the records already handed on are skipped in the new answer.
+ */
+export function startPageFetch(
+  context: PageReaderContext,
+  step: StepPlan,
+  request: HttpRequest,
+): PageFetch {
+  const channel = new PassThrough({ objectMode: true, highWaterMark: 1 });
+  let delivered = 0;
+  let result: FetchedPage | undefined;
+
+  const consumeBody = async (
+    head: ResponseHead,
+    body: AsyncIterable<Uint8Array>,
+  ): Promise<void> => {
+    const length = Number(head.headers['content-length'] ?? Number.NaN);
+    result =
+      length <= WHOLE_BODY_BYTES
+        ? await readWhole(head, body, request, step)
+        : await readStreamed({
+            head,
+            body,
+            step,
+            channel,
+            skip: delivered,
+            onDelivered: (n) => (delivered += n),
+          });
+  };
+
+  const started = performance.now();
+  const finished = context.http
+    .send(request, {
+      auth: context.auth,
+      budget: context.budget,
+      counters: context.counters,
+      signal: context.signal,
+      maxBodyBytes: context.maxResponseBytes,
+      logger: context.logger,
+      consumeBody,
+      ...(context.retry === undefined ? {} : { retry: context.retry }),
+    })
+    .then((response: HttpResponse) => {
+      context.onExchange?.(request, response, performance.now() - started);
+      channel.end();
+      if (result === undefined) throw new Error('the page body was not read');
+      return result;
+    })
+    .catch((error: unknown) => {
+      channel.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
+    });
+  // The reader may stop before awaiting it; its failure then must not surface as unhandled.
+  finished.catch(() => undefined);
+
+  return { chunks: channel, finished };
+}
+
+async function readWhole(
+  head: ResponseHead,
+  body: AsyncIterable<Uint8Array>,
+  request: HttpRequest,
+  step: StepPlan,
+): Promise<FetchedPage> {
+  const parts: Uint8Array[] = [];
+  const encoding = head.headers['content-encoding'];
+  for await (const chunk of encoding === undefined ? body : decodeBody(body, encoding))
+    parts.push(chunk);
+  const raw = Buffer.concat(parts);
+
+  const response: HttpResponse = { ...head, body: raw };
+  const { records, body: envelope } = await parsePage(response, request, step);
+  const hash = createHash('sha1').update(raw).digest('hex');
+  return { head, envelope, hash, recordCount: records.length, records };
+}
+
+interface StreamedRead {
+  head: ResponseHead;
+  body: AsyncIterable<Uint8Array>;
+  step: StepPlan;
+  channel: PassThrough;
+  /** Records of this page already handed on by an earlier attempt. */
+  skip: number;
+  onDelivered: (count: number) => void;
+}
+
+async function readStreamed(read: StreamedRead): Promise<FetchedPage> {
+  const hash = createHash('sha1');
+  const parsed = parseRecords(tap(read.body, hash), {
+    format: read.step.format,
+    records: read.step.records,
+    csv: read.step.csv,
+    xml: read.step.xml,
+    contentEncoding: read.head.headers['content-encoding'],
+  });
+
+  let index = 0;
+  let chunk: FlowRecord[] = [];
+  for await (const record of parsed) {
+    if (index++ < read.skip) continue;
+    chunk.push(record);
+    if (chunk.length >= STREAM_CHUNK_RECORDS) {
+      await handOn(read, chunk);
+      chunk = [];
+    }
+  }
+  if (chunk.length > 0) await handOn(read, chunk);
+
+  const envelope = read.step.format === 'json' ? parsed.envelope() : undefined;
+  return { head: read.head, envelope, hash: hash.digest('hex'), recordCount: index, records: [] };
+}
+
+async function handOn(read: StreamedRead, chunk: FlowRecord[]): Promise<void> {
+  if (!read.channel.write(chunk))
+    await new Promise((resolve) => read.channel.once('drain', resolve));
+  read.onDelivered(chunk.length);
+}
+
+async function* tap(
+  body: AsyncIterable<Uint8Array>,
+  hash: ReturnType<typeof createHash>,
+): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    hash.update(chunk);
+    yield chunk;
+  }
+}
