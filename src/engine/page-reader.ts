@@ -64,7 +64,7 @@ export async function* readStep(
   for (let number = 1; ; number++) {
     seenRequests.add(requestKey(pageRequest));
     let reached = false;
-    for await (const chunk of pending.chunks as AsyncIterable<FlowRecord[]>) {
+    for await (const chunk of pending.chunks) {
       reached ||= options.isLast?.(chunk) === true;
       yield { records: chunk, number, final: false, truncatedByMaxPages: false };
     }

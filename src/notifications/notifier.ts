@@ -48,6 +48,10 @@ export interface NotifierOptions {
  * `_notifications`), so calling twice with the same run, test or key changes nothing. Methods
  * never throw: a store failure is logged and gives no notification. Webhook posts run in the
  * background (`drain` waits for them).
+ *
+ * TODO(#6): "reported once" holds within one process; two processes reporting the same event at
+ * the same moment could both store it (the memory is read, then written, not compared-and-set).
+ * TODO(#6): webhook deliveries in flight are lost if the process exits; there is no outbox.
  */
 export class Notifier {
   private readonly store: Store;

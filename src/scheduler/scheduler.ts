@@ -46,6 +46,11 @@ interface Plan {
  * while nothing was running are caught up with ONE run at start, not one per missed tick. Ticks
  * before the flow's last edit (`updated_at`: saving, activating, pausing) never count as missed.
  * A tick that finds the flow running is skipped, logged and kept in the flow's tick history.
+ *
+ * TODO(#6): one scheduler per store is assumed; two `serve` processes on one PostgreSQL store
+ * would both fire a tick (no lease or compare-and-set on the tick state yet).
+ * TODO(#6): a skipped tick shows in `history()` and the log only; the store has no notification
+ * kind for it.
  */
 export class Scheduler {
   private readonly store: Store;
