@@ -9,7 +9,7 @@ import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 
 import { loadAverage, machineFacts } from './lib/machine.mjs';
-import { RESULTS } from './lib/paths.mjs';
+import { PARTIAL_RESULTS, RESULTS } from './lib/paths.mjs';
 import { formatTable } from './lib/print-table.mjs';
 import { emulatorLoad } from './scenarios/emulator-load.mjs';
 import { latency } from './scenarios/latency.mjs';
@@ -48,6 +48,8 @@ const mode = values.quick ? ' (quick)' : '';
 const cpu = `${machine.cpu_model}, ${machine.cores} cores`;
 log(`hotjar-flow bench${mode}: ${cpu}, Node ${machine.node}, load ${machine.load_average_1m}`);
 
+// TODO(#5): nothing isolates the measured processes from other work on the host (no core pinning,
+// no wait for a quiet machine); on a shared host, figures move by tens of percent between runs.
 const started = Date.now();
 const scenarios = {};
 const rows = [];
@@ -59,13 +61,15 @@ for (const name of names) {
 
 const report = {
   mode: values.quick ? 'quick' : 'full',
+  only: values.only ? names : null,
   machine,
   duration_s: Math.round((Date.now() - started) / 1000),
   load_average_1m_at_end: loadAverage(),
   rows,
   scenarios,
 };
-mkdirSync(dirname(RESULTS), { recursive: true });
-writeFileSync(RESULTS, `${JSON.stringify(report, null, 2)}\n`);
+const file = values.only ? PARTIAL_RESULTS : RESULTS;
+mkdirSync(dirname(file), { recursive: true });
+writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 process.stdout.write(`${formatTable(rows)}\n`);
-log(`written: ${RESULTS}`);
+log(`written: ${file}`);

@@ -4,9 +4,12 @@ import { ConfigError, FlowLockedError } from '../errors/errors.js';
 import { HotjarFlowError } from '../errors/hotjar-flow-error.js';
 import { createLogger } from '../log/logger.js';
 import type { CliContext } from './cli-context.js';
+import { buildCredentialsCommand } from './credentials-command.js';
 import { buildEmulatorCommand } from './emulator-command.js';
 import { ExitCode } from './exit-codes.js';
+import { buildFlowsCommand } from './flows-command.js';
 import { buildRunCommand } from './run-command.js';
+import { buildServeCommand } from './serve-command.js';
 import { buildStartCommand } from './start-command.js';
 import { buildStateCommand } from './state-command.js';
 import { buildTemplatesCommand } from './templates-command.js';
@@ -41,6 +44,9 @@ export async function main(argv: string[], context?: Partial<CliContext>): Promi
   program.addCommand(buildStateCommand(cli));
   program.addCommand(buildEmulatorCommand());
   program.addCommand(buildStartCommand(cli));
+  program.addCommand(buildServeCommand(cli));
+  program.addCommand(buildCredentialsCommand(cli));
+  program.addCommand(buildFlowsCommand(cli));
 
   try {
     await program.parseAsync(argv);

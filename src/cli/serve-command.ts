@@ -31,7 +31,10 @@ export function buildServeCommand(cli: CliContext): Command {
     .option('--port <n>', 'the port; 0 picks a free one', port, 8787)
     .option('--host <host>', 'the address to listen on', '127.0.0.1')
     .option('--data-dir <dir>', 'where credentials, flows and state live')
-    .option('--files-root <dir>', 'where destinations of saved flows must live (default <data-dir>/files)')
+    .option(
+      '--files-root <dir>',
+      'where destinations of saved flows must live (default <data-dir>/files)',
+    )
     .option('--grace-seconds <n>', 'how long running runs may finish at shutdown', port, 30)
     .action(async (options: ServeOptions) => {
       const dataDir = resolve(dataDirOf(options.dataDir, cli.env));
@@ -41,7 +44,10 @@ export function buildServeCommand(cli: CliContext): Command {
       const services = createEngineServices({ logger: cli.logger, templates: hotjarTemplates() });
 
       try {
-        await announceAdmin(cli, await ensureAdminUser(store, cli.env['HOTJAR_FLOW_ADMIN_PASSWORD']));
+        await announceAdmin(
+          cli,
+          await ensureAdminUser(store, cli.env['HOTJAR_FLOW_ADMIN_PASSWORD']),
+        );
         // TODO(#6): start the scheduler and the notifier here, and pass them as hooks.
         const server = await buildServer({
           store,

@@ -63,8 +63,8 @@ describe('a very large page', () => {
     const released = new Promise<void>((resolve) => (release = resolve));
     api = await startLocalApi((_request, response) => {
       response.writeHead(200, { 'content-type': 'application/json' });
-      response.write('[' + Array.from({ length: 2500 }, (_, i) => record(i)).join(','));
-      void released.then(() => response.end(',' + record(2500) + ']'));
+      response.write('[' + Array.from({ length: 8000 }, (_, i) => record(i)).join(','));
+      void released.then(() => response.end(',' + record(8000) + ']'));
     });
     const dbPath = join(tempDir(), 'first.db');
     const flow = validateFlow(
@@ -93,9 +93,9 @@ describe('a very large page', () => {
     const summary = await running;
 
     expect(seen).toBeGreaterThan(0);
-    expect(seen).toBeLessThan(2501);
+    expect(seen).toBeLessThan(8001);
     expect(summary.error).toBeNull();
-    expect(readRows(dbPath, 'items')).toHaveLength(2501);
+    expect(readRows(dbPath, 'items')).toHaveLength(8001);
   });
 
   it('fails with a readable error above max_response_bytes', async () => {

@@ -50,18 +50,17 @@ export function startPageFetch(
     head: ResponseHead,
     body: AsyncIterable<Uint8Array>,
   ): Promise<void> => {
-    const length = Number(head.headers['content-length'] ?? Number.NaN);
-    result =
-      length <= WHOLE_BODY_BYTES
-        ? await readWhole(head, body, request, step)
-        : await readStreamed({
-            head,
-            body,
-            step,
-            channel,
-            skip: delivered,
-            onDelivered: (n) => (delivered += n),
-          });
+    const start = await readPrefix(body, WHOLE_BODY_BYTES);
+    result = start.ended
+      ? await readWhole(head, start.chunks, request, step)
+      : await readStreamed({
+          head,
+          body: start.chunks,
+          step,
+          channel,
+          skip: delivered,
+          onDelivered: (n) => (delivered += n),
+        });
   };
 
   const started = performance.now();
@@ -90,6 +89,38 @@ export function startPageFetch(
   finished.catch(() => undefined);
 
   return { chunks: channel, finished };
+}
+
+/**
+ * Reads up to `limit` bytes: whether the body ended within them decides between the fast path and
+ * streaming, whatever the Content-Length header says (chunked answers have none).
+ */
+async function readPrefix(
+  body: AsyncIterable<Uint8Array>,
+  limit: number,
+): Promise<{ ended: boolean; chunks: AsyncIterable<Uint8Array> }> {
+  const iterator = body[Symbol.asyncIterator]();
+  const prefix: Uint8Array[] = [];
+  let size = 0;
+  while (size <= limit) {
+    const next = await iterator.next();
+    if (next.done === true) return { ended: true, chunks: fromArray(prefix) };
+    prefix.push(next.value);
+    size += next.value.length;
+  }
+  return { ended: false, chunks: prefixed(prefix, iterator) };
+}
+
+async function* fromArray(chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const chunk of chunks) yield await Promise.resolve(chunk);
+}
+
+async function* prefixed(
+  prefix: Uint8Array[],
+  rest: AsyncIterator<Uint8Array>,
+): AsyncGenerator<Uint8Array> {
+  yield* prefix;
+  for (let next = await rest.next(); next.done !== true; next = await rest.next()) yield next.value;
 }
 
 async function readWhole(

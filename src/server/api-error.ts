@@ -33,7 +33,9 @@ export function toApiError(error: unknown): { status: number; body: ApiErrorBody
 
   return {
     status: 500,
-    body: { error: { code: 'INTERNAL', message: 'internal error; see the service log', details: {} } },
+    body: {
+      error: { code: 'INTERNAL', message: 'internal error; see the service log', details: {} },
+    },
   };
 }
 
@@ -55,6 +57,10 @@ function frameworkError(error: unknown): { status: number; body: ApiErrorBody } 
   return { status: statusCode, body: { error: body } };
 }
 
-export function apiError(code: string, message: string, details: Record<string, unknown> = {}): ApiErrorBody {
+export function apiError(
+  code: string,
+  message: string,
+  details: Record<string, unknown> = {},
+): ApiErrorBody {
   return { error: { code, message, details } };
 }

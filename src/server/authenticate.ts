@@ -49,12 +49,16 @@ export async function authenticate(request: FastifyRequest, auth: Authenticator)
   }
 
   const { user } = session;
-  return { actor: { name: user.username, role: user.role, userId: user.id }, sessionId: session.id };
+  return {
+    actor: { name: user.username, role: user.role, userId: user.id },
+    sessionId: session.id,
+  };
 }
 
 async function bearerActor(header: string, auth: Authenticator): Promise<Actor> {
   const token = /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
-  if (token === undefined) throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
+  if (token === undefined)
+    throw new UnauthenticatedError('the Authorization header must be "Bearer <token>"');
 
   if (auth.adminToken !== null && sameSecret(token, auth.adminToken)) {
     return { name: 'admin-token', role: 'admin', userId: null };
@@ -62,5 +66,9 @@ async function bearerActor(header: string, auth: Authenticator): Promise<Actor> 
 
   const found = await auth.store.authenticateApiToken(token);
   if (found === null) throw new UnauthenticatedError('the token is unknown or revoked');
-  return { name: `${found.user.username} (token:${found.token.name})`, role: found.user.role, userId: found.user.id };
+  return {
+    name: `${found.user.username} (token:${found.token.name})`,
+    role: found.user.role,
+    userId: found.user.id,
+  };
 }

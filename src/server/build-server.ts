@@ -78,7 +78,7 @@ export async function buildServer(options: BuildServerOptions): Promise<HotjarFl
   const auth: Authenticator = { store: options.store, sessions: context.sessions, adminToken };
   // pino's own type is wider than fastify's logger interface; the instance is the same.
   const loggerInstance = options.logger as unknown as FastifyBaseLogger;
-  const app: FastifyInstance = Fastify({ loggerInstance, disableRequestLogging: true });
+  const app: FastifyInstance = Fastify({ loggerInstance });
 
   await app.register(fastifyCookie);
   await app.register(fastifyRateLimit, {
@@ -91,7 +91,9 @@ export async function buildServer(options: BuildServerOptions): Promise<HotjarFl
   acceptEmptyJsonBodies(app);
   app.setErrorHandler((error, request, reply) => sendError(error, request, reply, options.logger));
   app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send(apiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
+    reply
+      .code(404)
+      .send(apiError('NOT_FOUND', `no route ${request.method} ${request.url.split('?')[0]}`)),
   );
 
   const handlers = allHandlers(context);
@@ -110,7 +112,13 @@ function buildContext(options: BuildServerOptions): ServerContext {
     logger,
     ...(options.clock === undefined ? {} : { now: options.clock }),
   });
-  const credentials = new CredentialService({ store: options.store, vault: options.vault, tester, hooks, logger });
+  const credentials = new CredentialService({
+    store: options.store,
+    vault: options.vault,
+    tester,
+    hooks,
+    logger,
+  });
   const flows = new FlowService({
     store: options.store,
     credentials,
@@ -156,7 +164,8 @@ function registerRoute(
   deps: { handlers: RouteHandlers; auth: Authenticator; signIns: number },
 ): void {
   const handler = deps.handlers[route.id as keyof RouteHandlers];
-  const rateLimit = route.id === 'session.create' ? { max: deps.signIns, timeWindow: 60_000 } : false;
+  const rateLimit =
+    route.id === 'session.create' ? { max: deps.signIns, timeWindow: 60_000 } : false;
 
   app.route({
     method: route.method,
@@ -165,9 +174,12 @@ function registerRoute(
     handler: async (request, reply) => {
       const caller = route.role === 'public' ? null : await authenticate(request, deps.auth);
       if (caller !== null && !roleAllows(caller.actor.role, route.role)) {
-        throw new PermissionDeniedError(`${route.method} ${route.path} needs the ${route.role} role`, {
-          details: { role: caller.actor.role, needs: route.role },
-        });
+        throw new PermissionDeniedError(
+          `${route.method} ${route.path} needs the ${route.role} role`,
+          {
+            details: { role: caller.actor.role, needs: route.role },
+          },
+        );
       }
 
       const result = await handler({
@@ -198,9 +210,15 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
   });
 }
 
-function sendError(error: unknown, request: FastifyRequest, reply: FastifyReply, logger: Logger): FastifyReply {
+function sendError(
+  error: unknown,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  logger: Logger,
+): FastifyReply {
   const { status, body } = toApiError(error);
-  if (status >= 500) logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+  if (status >= 500)
+    logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
   return reply.code(status).send(body);
 }
 

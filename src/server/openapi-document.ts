@@ -45,7 +45,11 @@ export function openApiDocument(): Record<string, unknown> {
     components: {
       schemas: { Error: errorSchema },
       securitySchemes: {
-        bearer: { type: 'http', scheme: 'bearer', description: 'an hjf_ API token or the admin token' },
+        bearer: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an hjf_ API token or the admin token',
+        },
         session: { type: 'apiKey', in: 'cookie', name: 'hjf_session' },
       },
     },

@@ -52,12 +52,14 @@ export class SessionStore {
 
   /** Ends every session of a user (removed, or their role changed). */
   deleteUser(userId: string): void {
-    for (const [id, session] of this.sessions) if (session.user.id === userId) this.sessions.delete(id);
+    for (const [id, session] of this.sessions)
+      if (session.user.id === userId) this.sessions.delete(id);
   }
 
   private sweep(): void {
     const now = this.now();
-    for (const [id, session] of this.sessions) if (session.expiresAt <= now) this.sessions.delete(id);
+    for (const [id, session] of this.sessions)
+      if (session.expiresAt <= now) this.sessions.delete(id);
   }
 }
 

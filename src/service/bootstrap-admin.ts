@@ -22,6 +22,10 @@ export async function ensureAdminUser(store: Store, password?: string): Promise<
 
   const chosen = password !== undefined && password !== '' ? password : null;
   const generated = chosen === null ? randomBytes(18).toString('base64url') : null;
-  await store.createUser({ username: ADMIN_USERNAME, password: chosen ?? generated ?? '', role: 'admin' });
+  await store.createUser({
+    username: ADMIN_USERNAME,
+    password: chosen ?? generated ?? '',
+    role: 'admin',
+  });
   return { created: true, generatedPassword: generated };
 }

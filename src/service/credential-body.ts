@@ -2,7 +2,10 @@ import { z } from 'zod';
 
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import { zodIssues } from '../source/load-flow.js';
-import { inlineCredentialSchema, type InlineCredential } from '../source/schema/credential-schema.js';
+import {
+  inlineCredentialSchema,
+  type InlineCredential,
+} from '../source/schema/credential-schema.js';
 
 /** What the API keeps beside a credential's own fields. */
 export const credentialMetaSchema = z.strictObject({
@@ -52,7 +55,10 @@ export function splitCredentialBody(body: unknown): ParsedCredentialBody {
 }
 
 /** Validates the meta fields; `partial` for a PATCH. */
-export function parseMeta(meta: Record<string, unknown>, partial: boolean): Partial<CredentialMeta> {
+export function parseMeta(
+  meta: Record<string, unknown>,
+  partial: boolean,
+): Partial<CredentialMeta> {
   const schema = partial ? credentialMetaSchema.partial() : credentialMetaSchema;
   const result = schema.safeParse(meta);
   if (!result.success) throw new ConfigError(zodIssues(result.error));

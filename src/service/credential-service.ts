@@ -103,7 +103,11 @@ export class CredentialService {
   }
 
   /** The Test button: asks the upstream, records the result, tells the hooks. */
-  async test(actor: Actor, id: string, target: CredentialTestTarget): Promise<CredentialTestResult> {
+  async test(
+    actor: Actor,
+    id: string,
+    target: CredentialTestTarget,
+  ): Promise<CredentialTestResult> {
     const record = await this.options.store.getCredential(id);
     const credential = this.decrypt(record);
     const result = await this.options.tester.test(credential, {
@@ -113,7 +117,10 @@ export class CredentialService {
     });
 
     await this.options.store.recordCredentialTest(id, result);
-    await this.audit(actor, 'test', id, null, { status: result.status, tested_at: result.tested_at });
+    await this.audit(actor, 'test', id, null, {
+      status: result.status,
+      tested_at: result.tested_at,
+    });
     await emitHook(
       this.options.hooks,
       'credentialTested',

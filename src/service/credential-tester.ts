@@ -46,7 +46,10 @@ export class CredentialTester {
     this.now = options.now ?? (() => new Date());
   }
 
-  async test(credential: CredentialConfig, target: CredentialTestTarget): Promise<CredentialTestResult> {
+  async test(
+    credential: CredentialConfig,
+    target: CredentialTestTarget,
+  ): Promise<CredentialTestResult> {
     const testedAt = this.now().toISOString();
     const expired = this.expiredMessage(credential, target);
     if (expired !== null) return { status: 'failed', message: expired, tested_at: testedAt };
@@ -61,7 +64,10 @@ export class CredentialTester {
     }
   }
 
-  private expiredMessage(credential: CredentialConfig, target: CredentialTestTarget): string | null {
+  private expiredMessage(
+    credential: CredentialConfig,
+    target: CredentialTestTarget,
+  ): string | null {
     if (credential.type !== 'hotjar' || target.keyCreatedOn == null) return null;
 
     const expiresAt = Date.parse(`${target.keyCreatedOn}T00:00:00Z`) + KEY_LIFETIME_MS;
@@ -82,7 +88,10 @@ export class CredentialTester {
     }
   }
 
-  private async probeHotjar(credential: CredentialConfig, target: CredentialTestTarget): Promise<string> {
+  private async probeHotjar(
+    credential: CredentialConfig,
+    target: CredentialTestTarget,
+  ): Promise<string> {
     const baseUrl = (target.baseUrl ?? HOTJAR_DEFAULT_BASE_URL).replace(/\/+$/, '');
     const auth = await this.token(credential, baseUrl);
     if (target.siteId === undefined) {
@@ -94,7 +103,10 @@ export class CredentialTester {
     return `Hotjar issued a token and listed the surveys of site ${target.siteId}`;
   }
 
-  private async probeUrl(credential: CredentialConfig, target: CredentialTestTarget): Promise<string> {
+  private async probeUrl(
+    credential: CredentialConfig,
+    target: CredentialTestTarget,
+  ): Promise<string> {
     if (target.testUrl === undefined) {
       throw new HotjarFlowError(
         'NOTHING_TO_TEST',

@@ -52,7 +52,12 @@ export class FlowService {
 
     const view = this.view(record);
     await this.audit(actor, 'create', record.id, null, view);
-    await emitHook(this.options.hooks, 'flowSaved', { flow: record, before: null }, this.options.logger);
+    await emitHook(
+      this.options.hooks,
+      'flowSaved',
+      { flow: record, before: null },
+      this.options.logger,
+    );
     return view;
   }
 
@@ -93,7 +98,13 @@ export class FlowService {
     const before = await this.options.store.getFlow(id);
     const record = await this.options.store.updateFlow(id, { status });
     const view = this.view(record);
-    await this.audit(actor, status === 'active' ? 'activate' : 'pause', id, this.view(before), view);
+    await this.audit(
+      actor,
+      status === 'active' ? 'activate' : 'pause',
+      id,
+      this.view(before),
+      view,
+    );
     await emitHook(this.options.hooks, 'flowSaved', { flow: record, before }, this.options.logger);
     return view;
   }
@@ -126,7 +137,10 @@ export class FlowService {
       return [(await this.options.credentials.resolve(reference)).id];
     } catch (error) {
       if (!(error instanceof StoreNotFoundError)) throw error;
-      throw issue('CREDENTIAL_UNKNOWN', `no stored credential has the name or id ${JSON.stringify(reference)}`);
+      throw issue(
+        'CREDENTIAL_UNKNOWN',
+        `no stored credential has the name or id ${JSON.stringify(reference)}`,
+      );
     }
   }
 

@@ -140,7 +140,12 @@ export class RunExecutor {
 
     this.options.logger.info({ flow: flow.name, run: run.id, status }, 'run finished');
     const previousStatus = await this.previousStatus(flow.id, run.id);
-    await emitHook(this.options.hooks, 'runFinished', { flow, run, previousStatus }, this.options.logger);
+    await emitHook(
+      this.options.hooks,
+      'runFinished',
+      { flow, run, previousStatus },
+      this.options.logger,
+    );
   }
 
   /** One engine run with the flow's lock held; never throws (a failure is in the summary). */
@@ -202,7 +207,8 @@ export class RunExecutor {
         .updateRun(runId, patch)
         .then(
           () => undefined,
-          (error: unknown) => this.options.logger.warn({ err: error, run: runId }, 'progress write failed'),
+          (error: unknown) =>
+            this.options.logger.warn({ err: error, run: runId }, 'progress write failed'),
         )
         .finally(() => (writing = undefined));
     };

@@ -52,7 +52,8 @@ export class RunLogSink {
         .then(() => this.store.appendRunLogs(this.runId, lines))
         .then(
           () => undefined,
-          (error: unknown) => this.logger.error({ err: error, run: this.runId }, 'run log write failed'),
+          (error: unknown) =>
+            this.logger.error({ err: error, run: this.runId }, 'run log write failed'),
         );
     }
     return this.chain;

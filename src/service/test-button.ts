@@ -41,7 +41,10 @@ export interface TestButtonOptions {
  * written, every request URL redacted. Stored credentials are resolved by name or id; an inline
  * one is used for this request only and never stored.
  */
-export async function runTestButton(body: unknown, options: TestButtonOptions): Promise<TestButtonResult> {
+export async function runTestButton(
+  body: unknown,
+  options: TestButtonOptions,
+): Promise<TestButtonResult> {
   const parsed = testButtonBodySchema.safeParse(body);
   if (!parsed.success) throw new ConfigError(zodIssues(parsed.error));
   const { limit, pages } = parsed.data;

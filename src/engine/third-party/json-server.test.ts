@@ -28,38 +28,34 @@ function expectEveryPostOnce(ids: unknown[]): void {
 }
 
 describe('json-server 0.17.4 as the upstream API', () => {
-  it('ingests all 5,000 posts by page number with _page and _limit, stopping on a short page', async () => {
-    server.requests.length = 0;
-    const target = sqliteTarget('json-server-page');
-    const flow = restFlow(
-      'json-server-page',
-      {
-        request: { url: `${server.url}/posts` },
-        pagination: {
-          type: 'page',
-          page_param: '_page',
-          size_param: '_limit',
-          size: 100,
-          stop: 'short',
+  it.each(['short', 'empty'] as const)(
+    'ingests all 5,000 posts by page number with _page and _limit (stop: %s)',
+    async (stop) => {
+      server.requests.length = 0;
+      const target = sqliteTarget(`json-server-page-${stop}`);
+      const flow = restFlow(
+        'json-server-page',
+        {
+          request: { url: `${server.url}/posts` },
+          pagination: { type: 'page', page_param: '_page', size_param: '_limit', size: 100, stop },
+          primary_key: ['id'],
         },
-        primary_key: ['id'],
-      },
-      target,
-    );
+        target,
+      );
 
-    const summary = await runInProcess(flow);
+      const summary = await runInProcess(flow);
 
-    expect(summary.error).toBeNull();
-    expect(summary.counts.records_written).toBe(POSTS);
-    expectEveryPostOnce(idsOf(target));
-    // 50 full pages; a full last page cannot be told from a middle one, so page 51 (empty) ends it.
-    expect(server.requests.map((r) => r.url.searchParams.get('_page'))).toEqual(
-      Array.from({ length: 51 }, (_, i) => String(i + 1)),
-    );
-    expect(server.requests.every((r) => r.url.searchParams.getAll('_limit').join() === '100')).toBe(
-      true,
-    );
-  });
+      expect(summary.error).toBeNull();
+      expect(summary.counts.records_written).toBe(POSTS);
+      expectEveryPostOnce(idsOf(target));
+      // 50 full pages: a full last page looks like any other, so the empty page 51 ends both.
+      expect(server.requests.map((r) => r.url.searchParams.get('_page'))).toEqual(
+        Array.from({ length: 51 }, (_, i) => String(i + 1)),
+      );
+      const limits = server.requests.map((r) => r.url.searchParams.getAll('_limit').join());
+      expect(limits.every((limit) => limit === '100')).toBe(true);
+    },
+  );
 
   it('ingests all 5,000 posts by following the rel="next" Link header json-server sends', async () => {
     server.requests.length = 0;

@@ -1,11 +1,22 @@
 import type { FastifyReply } from 'fastify';
 
-import { ConfigError, PermissionDeniedError, StoreNotFoundError, UnauthenticatedError } from '../../errors/errors.js';
+import {
+  ConfigError,
+  PermissionDeniedError,
+  StoreNotFoundError,
+  UnauthenticatedError,
+} from '../../errors/errors.js';
 import type { Actor } from '../../service/actor.js';
 import type { AuditFilter, PageRequest } from '../../store/store.js';
 import { SESSION_COOKIE } from '../authenticate.js';
 import { sessionBody, tokenBody, userBody } from '../route-table.js';
-import { callerOf, idOf, pageOf, type RouteHandlers, type ServerContext } from '../server-context.js';
+import {
+  callerOf,
+  idOf,
+  pageOf,
+  type RouteHandlers,
+  type ServerContext,
+} from '../server-context.js';
 import { SESSION_TTL_MS } from '../session-store.js';
 import { parseBody } from './parse-body.js';
 
@@ -91,7 +102,8 @@ export function accessRoutes(ctx: ServerContext): AccessRoutes {
       sessions.deleteUser(user.id);
       await audit(ctx, callerOf(input).actor, 'delete', 'user', user.id, null, publicUser(user));
     },
-    'audit.list': (input) => store.listAudit({ ...pageOf(input.query), ...auditFilter(input.query) }),
+    'audit.list': (input) =>
+      store.listAudit({ ...pageOf(input.query), ...auditFilter(input.query) }),
   };
 }
 
@@ -102,7 +114,11 @@ function tokenOwner(actor: Actor, requested: string | undefined): string {
   const owner = requested ?? actor.userId;
   if (owner === null) {
     throw new ConfigError([
-      { code: 'USER_REQUIRED', path: 'user_id', message: 'the admin token has no user of its own: name the user_id' },
+      {
+        code: 'USER_REQUIRED',
+        path: 'user_id',
+        message: 'the admin token has no user of its own: name the user_id',
+      },
     ]);
   }
   return owner;

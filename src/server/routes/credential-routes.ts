@@ -1,5 +1,12 @@
 import type { CredentialTestTarget } from '../../service/credential-tester.js';
-import { callerOf, idOf, pageOf, type RouteHandlers, type RouteInput, type ServerContext } from '../server-context.js';
+import {
+  callerOf,
+  idOf,
+  pageOf,
+  type RouteHandlers,
+  type RouteInput,
+  type ServerContext,
+} from '../server-context.js';
 import { credentialTestBody } from '../route-table.js';
 import { parseBody } from './parse-body.js';
 
@@ -19,11 +26,13 @@ export function credentialRoutes(ctx: ServerContext): CredentialRoutes {
     'credentials.list': (input) => credentials.list(pageOf(input.query)),
     'credentials.create': (input) => credentials.create(callerOf(input).actor, input.body),
     'credentials.get': (input) => credentials.get(idOf(input)),
-    'credentials.update': (input) => credentials.update(callerOf(input).actor, idOf(input), input.body),
+    'credentials.update': (input) =>
+      credentials.update(callerOf(input).actor, idOf(input), input.body),
     'credentials.delete': async (input) => {
       await credentials.remove(callerOf(input).actor, idOf(input));
     },
-    'credentials.test': (input) => credentials.test(callerOf(input).actor, idOf(input), testTarget(input)),
+    'credentials.test': (input) =>
+      credentials.test(callerOf(input).actor, idOf(input), testTarget(input)),
   };
 }
 

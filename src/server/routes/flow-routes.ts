@@ -1,7 +1,13 @@
 import { StoreNotFoundError } from '../../errors/errors.js';
 import type { Page } from '../../store/store.js';
 import { toRunView, type RunView } from '../../service/run-view.js';
-import { callerOf, idOf, pageOf, type RouteHandlers, type ServerContext } from '../server-context.js';
+import {
+  callerOf,
+  idOf,
+  pageOf,
+  type RouteHandlers,
+  type ServerContext,
+} from '../server-context.js';
 
 type FlowRoutes = Pick<
   RouteHandlers,
@@ -46,7 +52,10 @@ export function flowRoutes(ctx: ServerContext): FlowRoutes {
     'flows.runs': async (input): Promise<Page<RunView>> => {
       const flow = await store.getFlow(idOf(input));
       const page = await store.listRunsByFlow(flow.id, pageOf(input.query));
-      return { items: page.items.map((run) => toRunView(run, flow.name)), next_cursor: page.next_cursor };
+      return {
+        items: page.items.map((run) => toRunView(run, flow.name)),
+        next_cursor: page.next_cursor,
+      };
     },
     'runs.get': async (input) => {
       const run = await store.getRun(idOf(input));

@@ -8,7 +8,8 @@ type MiscRoutes = Pick<RouteHandlers, 'health' | 'openapi' | 'templates.list' | 
 export function miscRoutes(ctx: ServerContext): MiscRoutes {
   const document = openApiDocument();
   return {
-    health: () => Promise.resolve({ status: 'ok', store: ctx.store.kind, runs: ctx.runs.activeCount }),
+    health: () =>
+      Promise.resolve({ status: 'ok', store: ctx.store.kind, runs: ctx.runs.activeCount }),
     openapi: () => Promise.resolve(document),
     'templates.list': () => {
       const items = [...ctx.services.templates.values()].map(describeTemplate);

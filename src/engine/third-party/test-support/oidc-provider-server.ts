@@ -78,8 +78,9 @@ function clientCredentialsClient(
  */
 export async function startOidcProvider(accessTokenTtlS: number): Promise<RunningOidcProvider> {
   const tokenRequests: RunningOidcProvider['tokenRequests'] = [];
-  let handle: (request: IncomingMessage, response: ServerResponse) => void = () => undefined;
-  const server = createServer((request, response) => handle(request, response));
+  let handle: (request: IncomingMessage, response: ServerResponse) => Promise<void> = () =>
+    Promise.resolve();
+  const server = createServer((request, response) => void handle(request, response));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -149,7 +150,9 @@ function recordTokenExchanges(provider: Provider, log: TokenExchange[]): void {
       Buffer.from(basic ?? '', 'base64')
         .toString('utf8')
         .split(':')[0] ?? '';
-    const bodyId = (ctx.oidc.params?.['client_id'] as string | undefined) ?? undefined;
+    // The provider's context types leave `params` untyped; the token endpoint parses the form.
+    const params = (ctx.oidc as { params?: Record<string, unknown> }).params;
+    const bodyId = typeof params?.['client_id'] === 'string' ? params['client_id'] : undefined;
     log.push({
       status: ctx.status,
       clientId: basic === undefined ? bodyId : decodeURIComponent(basicId),

@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { sendJson, startLocalApi } from '../../test-support/local-api.js';
@@ -39,27 +40,37 @@ export async function startProtectedPostsApi(
 ): Promise<ProtectedPostsApi> {
   const calls: ApiCall[] = [];
   const api = await startLocalApi((request, response) => {
-    void (async () => {
-      const page = Number(request.url.searchParams.get('cursor') ?? '1');
-      const token = /^Bearer\s+(.+)$/i.exec(request.raw.headers.authorization ?? '')?.[1];
-      const granted = token === undefined ? undefined : await options.introspect(token);
-      const allowed =
-        granted?.active === true && (granted.scope ?? '').split(' ').includes(options.scope);
-      calls.push({ page, token, status: allowed ? 200 : 401 });
-      if (!allowed) {
-        response.setHeader('www-authenticate', 'Bearer error="invalid_token"');
-        return sendJson(response, { error: 'invalid_token' }, 401);
-      }
-
-      await options.onAccepted?.(page, token ?? '');
-      await sleep(options.delayMs);
-      const first = (page - 1) * options.perPage;
-      const data = Array.from({ length: options.perPage }, (_, i) => ({
-        id: first + i + 1,
-        title: `post ${first + i + 1}`,
-      }));
-      sendJson(response, { data, next_cursor: page < options.pages ? String(page + 1) : null });
-    })();
+    servePage({ request, response, options, calls }).catch((error: unknown) =>
+      sendJson(response, { error: 'server_error', message: String(error) }, 500),
+    );
   });
   return { url: api.url, calls, close: () => api.close() };
+}
+
+async function servePage(exchange: {
+  request: { url: URL; raw: IncomingMessage };
+  response: ServerResponse;
+  options: ProtectedPostsApiOptions;
+  calls: ApiCall[];
+}): Promise<void> {
+  const { request, response, options } = exchange;
+  const page = Number(request.url.searchParams.get('cursor') ?? '1');
+  const token = /^Bearer\s+(.+)$/i.exec(request.raw.headers.authorization ?? '')?.[1];
+  const granted = token === undefined ? undefined : await options.introspect(token);
+  const allowed =
+    granted?.active === true && (granted.scope ?? '').split(' ').includes(options.scope);
+  exchange.calls.push({ page, token, status: allowed ? 200 : 401 });
+  if (token === undefined || !allowed) {
+    response.setHeader('www-authenticate', 'Bearer error="invalid_token"');
+    return sendJson(response, { error: 'invalid_token' }, 401);
+  }
+
+  await options.onAccepted?.(page, token);
+  await sleep(options.delayMs);
+  const first = (page - 1) * options.perPage;
+  const data = Array.from({ length: options.perPage }, (_, i) => ({
+    id: first + i + 1,
+    title: `post ${first + i + 1}`,
+  }));
+  sendJson(response, { data, next_cursor: page < options.pages ? String(page + 1) : null });
 }
