@@ -5,7 +5,7 @@ import type { RateBudget } from '../http/rate-budget.js';
 import type { RetryOptions } from '../http/retry-policy.js';
 import type { Logger } from '../log/logger.js';
 import { createPaginator } from '../source/pagination/create-paginator.js';
-import type { PageRequest } from '../source/pagination/paginator.js';
+import type { PageOutcome, PageRequest } from '../source/pagination/paginator.js';
 import { buildRequest } from '../source/request-builder.js';
 import type { StepPlan } from '../source/source-plan.js';
 import type { FlowRecord } from '../destinations/destination.js';
@@ -21,6 +21,8 @@ export interface PageReaderContext {
   signal: AbortSignal;
   maxResponseBytes: number;
   retry?: Partial<RetryOptions>;
+  /** Adds a warning to the run's summary. */
+  warn?: (message: string) => void;
   /** Called once per page request, for the Test button's request log. */
   onExchange?: (request: HttpRequest, response: HttpResponse, ms: number) => void;
 }
@@ -76,8 +78,8 @@ export async function* readStep(
     previousHash = page.hash;
 
     reached ||= options.isLast?.(page.records) === true;
-    const outcome = reached
-      ? { kind: 'end' as const }
+    const outcome: PageOutcome = reached
+      ? { kind: 'end' }
       : paginator.next({
           body: page.envelope,
           headers: page.head.headers,
@@ -85,6 +87,7 @@ export async function* readStep(
           url: page.head.url,
         });
     if (outcome.kind === 'stalled') throw stalled(outcome.reason, page.head.url, number);
+    if (outcome.kind === 'end' && outcome.warning !== undefined) context.warn?.(outcome.warning);
 
     const atLimit = outcome.kind === 'next' && number >= options.maxPages;
     if (outcome.kind === 'next' && !atLimit) {

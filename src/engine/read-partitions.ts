@@ -104,6 +104,9 @@ function readerContext(
     signal,
     maxResponseBytes: plan.maxResponseBytes,
     ...(services.retry === undefined ? {} : { retry: services.retry }),
+    warn: (message: string) => {
+      if (!options.summary.warnings.includes(message)) options.summary.warnings.push(message);
+    },
     ...(options.onExchange === undefined ? {} : { onExchange: options.onExchange }),
   };
 }

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { storeBackends } from '../store/test-support/store-backends.js';
-import { ApiHarness } from './test-support/api-harness.js';
+import { ApiHarness, type ApiAnswer } from './test-support/api-harness.js';
 
 const { backends, skipped } = storeBackends();
 
@@ -16,6 +16,15 @@ if (skipped !== null) {
 }
 
 type Json = Record<string, unknown>;
+
+function expectErrorShape(answer: ApiAnswer, status: number): void {
+  expect(answer.status).toBe(status);
+  const error = (answer.body as { error: Json }).error;
+  expect(Object.keys(error).sort()).toEqual(['code', 'details', 'message']);
+  expect(typeof error['code']).toBe('string');
+  expect(typeof error['message']).toBe('string');
+  expect(typeof error['details']).toBe('object');
+}
 
 describe.each(backends)('the API on the $name store', (backend) => {
   let api: ApiHarness;
@@ -171,6 +180,30 @@ describe.each(backends)('the API on the $name store', (backend) => {
     expect(again.status).toBe(409);
   });
 
+  it('runs the Test button with a stored or an inline credential and lists the templates', async () => {
+    const source = (api.flowFile('t', 'hotjar-main')['source'] as Json);
+    const stored = await api.call('POST', '/api/test', { body: { source, limit: 3 }, token: api.tokenOf('editor') });
+    expect(stored.status).toBe(200);
+    expect(stored.body).toMatchObject({ status: 'succeeded', error: null });
+    expect((stored.body as { samples: unknown[] }).samples).toHaveLength(3);
+    expect(Object.keys((stored.body as { schema: Json }).schema)).toContain('id');
+    expect((stored.body as { requests: unknown[] }).requests.length).toBeGreaterThan(0);
+
+    const inline = {
+      ...source,
+      credential: { type: 'hotjar', client_id: api.emulator.clientId, client_secret: api.emulator.clientSecret },
+    };
+    const direct = await api.call('POST', '/api/test', { body: { source: inline } });
+    expect(direct.body).toMatchObject({ status: 'succeeded' });
+
+    const invalid = await api.call('POST', '/api/test', { body: { source: { type: 'hotjar' } } });
+    expect(invalid.status).toBe(422);
+
+    const templates = await api.call('GET', '/api/templates', { token: api.tokenOf('viewer') });
+    const names = (templates.body as { items: Json[] }).items.map((t) => t['name']);
+    expect(names).toContain('survey_responses');
+  });
+
   it('refuses to delete a credential while a flow uses it, naming the flow', async () => {
     const refused = await api.call('DELETE', `/api/credentials/${credentialId}`);
     expect(refused.status).toBe(409);
@@ -257,12 +290,8 @@ describe.each(backends)('the API on the $name store', (backend) => {
   });
 
   it('answers 401, 403, 404 and 409 in the error shape', async () => {
-    const shape = {
-      error: { code: expect.any(String), message: expect.any(String), details: expect.any(Object) },
-    };
-
     const none = await api.call('GET', '/api/flows', { token: null });
-    expect([none.status, none.body]).toEqual([401, shape]);
+    expectErrorShape(none, 401);
     const wrong = await api.call('GET', '/api/flows', { token: 'hjf_not-a-token' });
     expect(wrong.status).toBe(401);
 
@@ -270,21 +299,20 @@ describe.each(backends)('the API on the $name store', (backend) => {
       token: api.tokenOf('viewer'),
       body: api.flowFile('v', 'hotjar-main'),
     });
-    expect([viewer.status, viewer.body]).toEqual([403, shape]);
+    expectErrorShape(viewer, 403);
 
     const missing = await api.call('GET', '/api/flows/no-such-flow');
-    expect([missing.status, missing.body]).toEqual([404, shape]);
+    expectErrorShape(missing, 404);
     const route = await api.call('GET', '/api/nothing-here');
-    expect([route.status, route.body]).toEqual([404, shape]);
+    expectErrorShape(route, 404);
 
     const duplicate = await api.call('POST', '/api/flows', {
       body: api.flowFile('responses', 'hotjar-main'),
     });
-    expect([duplicate.status, duplicate.body]).toEqual([409, shape]);
+    expectErrorShape(duplicate, 409);
 
     const garbage = await api.call('POST', '/api/flows', { raw: '{not json' });
-    expect(garbage.status).toBe(400);
-    expect(garbage.body).toEqual(shape);
+    expectErrorShape(garbage, 400);
   });
 
   it('signs a user in with a HttpOnly SameSite=Strict cookie and demands the CSRF token on changes', async () => {

@@ -206,7 +206,7 @@ function acceptEmptyJsonBodies(app: FastifyInstance): void {
       done(null, undefined);
       return;
     }
-    json(request, text, done);
+    void json(request, text, done);
   });
 }
 

@@ -112,6 +112,9 @@ describe('oidc-provider 8.8.1 as the authorization server', () => {
     expect(tokens.every((t) => t.status === 200 && t.via === 'body')).toBe(true);
     expect(tokens.every((t) => t.clientId === client.clientId)).toBe(true);
     expectEveryRejectionRecovered(posts.calls);
+    // Renewing before expiry means no rejection; the provider counts expiry in whole seconds, so
+    // a request sent in the last milliseconds of a token's life may still meet one, once.
+    expect(posts.calls.filter((c) => c.status === 401).length).toBeLessThanOrEqual(1);
 
     // The API saw the renewals too, and no token or the secret reached the summary or the logs.
     const issued = [...new Set(posts.calls.map((c) => c.token ?? ''))];

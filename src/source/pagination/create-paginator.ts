@@ -26,6 +26,7 @@ export function createPaginator(config: PaginationConfig): Paginator {
         placeIn: config.page_in,
         stop: config.stop,
         totalPath: config.total_path,
+        totalHeader: config.total_header,
         hasMorePath: config.has_more_path,
       });
     case 'offset':
@@ -38,6 +39,7 @@ export function createPaginator(config: PaginationConfig): Paginator {
         placeIn: config.offset_in,
         stop: config.stop,
         totalPath: config.total_path,
+        totalHeader: config.total_header,
         hasMorePath: config.has_more_path,
       });
   }

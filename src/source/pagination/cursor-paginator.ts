@@ -24,6 +24,11 @@ export class CursorPaginator implements Paginator {
 
   next(page: PageView): PageOutcome {
     const cursor = this.readCursor(page);
+    if (cursor === undefined && page.recordCount > 0) {
+      const where = this.options.cursor_header ?? this.options.cursor_path ?? '$.next_cursor';
+      const warning = `the cursor (${where}) is absent from a page that had records; the stream ends there — is the path right?`;
+      return { kind: 'end', warning };
+    }
     if (cursor === undefined || cursor === null) return { kind: 'end' };
     if (cursor === '' && this.options.empty_cursor === 'end') return { kind: 'end' };
 

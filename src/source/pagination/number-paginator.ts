@@ -11,6 +11,8 @@ export interface NumberOptions {
   placeIn: 'query' | 'body';
   stop: 'empty' | 'short' | 'total' | 'has_more';
   totalPath?: string | undefined;
+  /** A response header holding the total number of records (e.g. X-Total-Count). */
+  totalHeader?: string | undefined;
   hasMorePath?: string | undefined;
 }
 
@@ -44,7 +46,12 @@ export class NumberPaginator implements Paginator {
       case 'short':
         return this.options.size !== undefined && page.recordCount < this.options.size;
       case 'total': {
-        const total = Number(queryFirst(page.body, this.options.totalPath ?? '$.total'));
+        const header = this.options.totalHeader?.toLowerCase();
+        const raw =
+          header === undefined
+            ? queryFirst(page.body, this.options.totalPath ?? '$.total')
+            : page.headers[header];
+        const total = Number(raw);
         return !Number.isFinite(total) || this.seen >= total;
       }
       case 'has_more': {

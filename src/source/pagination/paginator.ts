@@ -17,7 +17,9 @@ export interface PageRequest {
 
 /** Why a stream ended: the last page, or a rule that stopped it. */
 export type PageOutcome =
-  { kind: 'next'; request: PageRequest } | { kind: 'end' } | { kind: 'stalled'; reason: string };
+  | { kind: 'next'; request: PageRequest }
+  | { kind: 'end'; warning?: string }
+  | { kind: 'stalled'; reason: string };
 
 /** One pagination kind: the first request, then each next one from the page just read. */
 export interface Paginator {

@@ -8,6 +8,8 @@ const stopSchema = z.enum(['empty', 'short', 'total', 'has_more']);
 const pageStopFields = {
   stop: stopSchema.default('empty'),
   total_path: z.string().optional(),
+  /** `stop: total` reading the total from a response header instead (e.g. X-Total-Count). */
+  total_header: z.string().optional(),
   has_more_path: z.string().optional(),
   max_pages: z.number().int().positive().optional(),
 };
