@@ -181,8 +181,11 @@ describe.each(backends)('the API on the $name store', (backend) => {
   });
 
   it('runs the Test button with a stored or an inline credential and lists the templates', async () => {
-    const source = (api.flowFile('t', 'hotjar-main')['source'] as Json);
-    const stored = await api.call('POST', '/api/test', { body: { source, limit: 3 }, token: api.tokenOf('editor') });
+    const source = api.flowFile('t', 'hotjar-main')['source'] as Json;
+    const stored = await api.call('POST', '/api/test', {
+      body: { source, limit: 3 },
+      token: api.tokenOf('editor'),
+    });
     expect(stored.status).toBe(200);
     expect(stored.body).toMatchObject({ status: 'succeeded', error: null });
     expect((stored.body as { samples: unknown[] }).samples).toHaveLength(3);
@@ -191,7 +194,11 @@ describe.each(backends)('the API on the $name store', (backend) => {
 
     const inline = {
       ...source,
-      credential: { type: 'hotjar', client_id: api.emulator.clientId, client_secret: api.emulator.clientSecret },
+      credential: {
+        type: 'hotjar',
+        client_id: api.emulator.clientId,
+        client_secret: api.emulator.clientSecret,
+      },
     };
     const direct = await api.call('POST', '/api/test', { body: { source: inline } });
     expect(direct.body).toMatchObject({ status: 'succeeded' });

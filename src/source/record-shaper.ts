@@ -21,7 +21,9 @@ export function shapeRecord(
   if (shape.explode === undefined) {
     const scope = { record: raw, params: context.params, parent: context.parent };
     const base = shape.fields === undefined ? raw : buildFields(shape.fields, scope);
-    return [shape.add === undefined ? base : { ...base, ...buildFields(shape.add, scope) }];
+    // The record was parsed for this run alone: adding fields in place spares a copy per record.
+    if (shape.add !== undefined) addFields(base, shape.add, scope);
+    return [base];
   }
 
   const items = raw[shape.explode];
@@ -32,6 +34,13 @@ export function shapeRecord(
     const base = shape.fields === undefined ? asObject(item) : buildFields(shape.fields, scope);
     return shape.add === undefined ? base : { ...base, ...buildFields(shape.add, scope) };
   });
+}
+
+function addFields(target: FlowRecord, fields: Record<string, FieldExpression>, scope: Record<string, unknown>): void {
+  for (const [name, expression] of Object.entries(fields)) {
+    const value = evaluate(expression, scope);
+    target[name] = value === undefined ? null : value;
+  }
 }
 
 function buildFields(

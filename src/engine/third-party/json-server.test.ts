@@ -81,7 +81,33 @@ describe('json-server 0.17.4 as the upstream API', () => {
     expect(server.requests.at(-1)?.url.searchParams.get('_page')).toBe('50');
   });
 
-  // TODO(#4): json-server announces the total in the X-Total-Count header; the `total` stop reads
-  // `total_path` in the body only, so a header total cannot end a page pass yet.
-  it.todo('stops a page pass when the records read reach the X-Total-Count header');
+  it('ingests all 5,000 posts in 50 requests when the X-Total-Count header ends the pass', async () => {
+    server.requests.length = 0;
+    const target = sqliteTarget('json-server-total');
+    const flow = restFlow(
+      'json-server-total',
+      {
+        request: { url: `${server.url}/posts` },
+        pagination: {
+          type: 'page',
+          page_param: '_page',
+          size_param: '_limit',
+          size: 100,
+          stop: 'total',
+          total_header: 'X-Total-Count',
+        },
+        primary_key: ['id'],
+      },
+      target,
+    );
+
+    const summary = await runInProcess(flow);
+
+    expect(summary.error).toBeNull();
+    expectEveryPostOnce(idsOf(target));
+    // Unlike `short` and `empty`, the total says page 50 is the last: no empty page 51.
+    expect(server.requests.map((r) => r.url.searchParams.get('_page'))).toEqual(
+      Array.from({ length: 50 }, (_, i) => String(i + 1)),
+    );
+  });
 });

@@ -219,7 +219,7 @@ describe('cursor pagination', () => {
     expect(idsOf(target)).toEqual(range(1, 23));
   });
 
-  it('P5: ends after page 1 when the cursor path names a field the API never sends', async () => {
+  it('P5: ends after page 1 with a warning when the cursor path names a field the API never sends', async () => {
     const api = await serve(
       startLocalApi((_request, response) => {
         // The API ignores any cursor and always answers page 1 with its own cursor field.
@@ -242,11 +242,8 @@ describe('cursor pagination', () => {
     expect(summary.status).toBe('succeeded');
     expect(api.requests).toHaveLength(1);
     expect(idsOf(target)).toEqual(range(1, 5));
+    expect(summary.warnings.some((w) => w.includes('$.next_token'))).toBe(true);
   });
-
-  // TODO(#4): a cursor path that matches nothing on the first page ends the stream silently; a
-  // warning in the summary would tell the user the path is probably wrong.
-  it.todo('P5: warns when the cursor path matches nothing on a page that had records');
 });
 
 describe('page numbers sent to an API that ignores them', () => {
@@ -270,6 +267,32 @@ describe('page numbers sent to an API that ignores them', () => {
     expect(summary.error?.code).toBe('PAGINATION_STALLED');
     expect(api.requests).toHaveLength(2);
     expect(idsOf(target)).toEqual(range(1, 5));
+  });
+});
+
+describe('a large page (streamed in chunks) sent again by an API that ignores the page number', () => {
+  it('fails as PAGINATION_STALLED without writing the repeated page', async () => {
+    // About 1.5 MB: above the size read whole, so its records are handed on while it arrives.
+    const records = numberedRecords(3_000).map((r) => ({ ...r, text: 'x'.repeat(480) }));
+    const api = await serve(
+      startLocalApi((_request, response) => sendJson(response, { data: records })),
+    );
+    const target = sqliteTarget('large-page-ignored');
+    const flow = restFlow(
+      'large-page-ignored',
+      {
+        request: { url: `${api.url}/items` },
+        records: '$.data[*]',
+        pagination: { type: 'page', page_param: 'page' },
+      },
+      target,
+    );
+
+    const summary = await runInProcess(flow);
+
+    expect(summary.error?.code).toBe('PAGINATION_STALLED');
+    expect(api.requests).toHaveLength(2);
+    expect(idsOf(target)).toEqual(range(1, 3_000));
   });
 });
 
