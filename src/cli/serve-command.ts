@@ -7,6 +7,7 @@ import { createEngineServices } from '../engine/create-engine-services.js';
 import { ConfigError } from '../errors/errors.js';
 import { buildServer, MIN_ADMIN_TOKEN_LENGTH } from '../server/build-server.js';
 import { ADMIN_USERNAME, ensureAdminUser } from '../service/bootstrap-admin.js';
+import { installationHooks } from '../service/installation-hooks.js';
 import { openStore } from '../store/open-store.js';
 import { CredentialVault } from '../vault/credential-vault.js';
 import { loadMasterKey } from '../vault/master-key.js';
@@ -44,11 +45,8 @@ export function buildServeCommand(cli: CliContext): Command {
       const services = createEngineServices({ logger: cli.logger, templates: hotjarTemplates() });
 
       try {
-        await announceAdmin(
-          cli,
-          await ensureAdminUser(store, cli.env['HOTJAR_FLOW_ADMIN_PASSWORD']),
-        );
-        // TODO(#6): start the scheduler and the notifier here, and pass them as hooks.
+        announceAdmin(cli, await ensureAdminUser(store, cli.env['HOTJAR_FLOW_ADMIN_PASSWORD']));
+        const installation = installationHooks({ store, logger: cli.logger, env: cli.env });
         const server = await buildServer({
           store,
           vault,
@@ -57,14 +55,18 @@ export function buildServeCommand(cli: CliContext): Command {
           filesRoot: resolve(options.filesRoot ?? join(dataDir, 'files')),
           logger: cli.logger,
           adminToken,
+          hooks: installation.hooks,
         });
+        await installation.start(server.runs);
         const url = await server.listen({ port: options.port, host: options.host });
         cli.stdout.write(`${JSON.stringify({ url })}\n`);
         cli.logger.info({ url, store: store.kind }, 'service listening');
 
         const signal = await stopSignal();
         cli.logger.info({ signal }, 'service stopping');
+        await installation.stopScheduling();
         await server.close(options.graceSeconds * 1000);
+        await installation.stopNotifying();
       } finally {
         await store.close();
         await services.http.close();
@@ -86,17 +88,16 @@ function adminTokenOf(env: NodeJS.ProcessEnv): string | null {
   ]);
 }
 
-async function announceAdmin(
+function announceAdmin(
   cli: CliContext,
   result: { created: boolean; generatedPassword: string | null },
-): Promise<void> {
+): void {
   if (result.generatedPassword === null) return;
   // Printed once, on stderr only: stdout carries the machine-readable first line.
   cli.stderr.write(
     `Created the user "${ADMIN_USERNAME}" with the password ${result.generatedPassword}\n` +
       'It is not shown again; set HOTJAR_FLOW_ADMIN_PASSWORD before the first start to choose it.\n',
   );
-  return Promise.resolve();
 }
 
 function stopSignal(): Promise<NodeJS.Signals> {

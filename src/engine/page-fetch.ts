@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 
 import type { FlowRecord } from '../destinations/destination.js';
+import { PaginationStalledError } from '../errors/errors.js';
+import { redactUrl } from '../http/redact-secrets.js';
 import type { HttpRequest, HttpResponse, ResponseHead } from '../http/http-types.js';
 import { decodeBody } from '../source/formats/decode-body.js';
 import { parseRecords } from '../source/formats/parse-records.js';
@@ -20,6 +22,8 @@ export interface FetchedPage {
   envelope: unknown;
   /** A hash of the raw body, for the repeated-page guard. */
   hash: string;
+  /** A hash of the body's first megabyte: a streamed page is compared by it before any record goes out. */
+  prefixHash: string;
   recordCount: number;
   /** The records of a page read whole; empty when they were streamed as chunks. */
   records: FlowRecord[];
@@ -41,6 +45,8 @@ export function startPageFetch(
   context: PageReaderContext,
   step: StepPlan,
   request: HttpRequest,
+  /** The previous page's prefix hash: a streamed page that repeats it fails before writing. */
+  previousPrefixHash = '',
 ): PageFetch {
   const channel = new PassThrough({ objectMode: true, highWaterMark: 1 });
   let delivered = 0;
@@ -51,6 +57,12 @@ export function startPageFetch(
     body: AsyncIterable<Uint8Array>,
   ): Promise<void> => {
     const start = await readPrefix(body, WHOLE_BODY_BYTES);
+    if (!start.ended && start.prefixHash === previousPrefixHash) {
+      throw new PaginationStalledError(
+        `pagination is not advancing at ${redactUrl(head.url)}: the page repeats the previous one`,
+        { details: { reason: 'repeated page' } },
+      );
+    }
     result = start.ended
       ? await readWhole(head, start.chunks, request, step)
       : await readStreamed({
@@ -60,6 +72,7 @@ export function startPageFetch(
           channel,
           skip: delivered,
           onDelivered: (n) => (delivered += n),
+          prefixHash: start.prefixHash,
         });
   };
 
@@ -98,17 +111,21 @@ export function startPageFetch(
 async function readPrefix(
   body: AsyncIterable<Uint8Array>,
   limit: number,
-): Promise<{ ended: boolean; chunks: AsyncIterable<Uint8Array> }> {
+): Promise<{ ended: boolean; chunks: AsyncIterable<Uint8Array>; prefixHash: string }> {
   const iterator = body[Symbol.asyncIterator]();
   const prefix: Uint8Array[] = [];
+  const hash = createHash('sha1');
   let size = 0;
   while (size <= limit) {
     const next = await iterator.next();
-    if (next.done === true) return { ended: true, chunks: fromArray(prefix) };
+    if (next.done === true) {
+      return { ended: true, chunks: fromArray(prefix), prefixHash: hash.digest('hex') };
+    }
     prefix.push(next.value);
+    hash.update(next.value);
     size += next.value.length;
   }
-  return { ended: false, chunks: prefixed(prefix, iterator) };
+  return { ended: false, chunks: prefixed(prefix, iterator), prefixHash: hash.digest('hex') };
 }
 
 async function* fromArray(chunks: Uint8Array[]): AsyncGenerator<Uint8Array> {
@@ -138,7 +155,7 @@ async function readWhole(
   const response: HttpResponse = { ...head, body: raw };
   const { records, body: envelope } = await parsePage(response, request, step);
   const hash = createHash('sha1').update(raw).digest('hex');
-  return { head, envelope, hash, recordCount: records.length, records };
+  return { head, envelope, hash, prefixHash: hash, recordCount: records.length, records };
 }
 
 interface StreamedRead {
@@ -149,6 +166,7 @@ interface StreamedRead {
   /** Records of this page already handed on by an earlier attempt. */
   skip: number;
   onDelivered: (count: number) => void;
+  prefixHash: string;
 }
 
 async function readStreamed(read: StreamedRead): Promise<FetchedPage> {
@@ -174,7 +192,14 @@ async function readStreamed(read: StreamedRead): Promise<FetchedPage> {
   if (chunk.length > 0) await handOn(read, chunk);
 
   const envelope = read.step.format === 'json' ? parsed.envelope() : undefined;
-  return { head: read.head, envelope, hash: hash.digest('hex'), recordCount: index, records: [] };
+  return {
+    head: read.head,
+    envelope,
+    hash: hash.digest('hex'),
+    prefixHash: read.prefixHash,
+    recordCount: index,
+    records: [],
+  };
 }
 
 async function handOn(read: StreamedRead, chunk: FlowRecord[]): Promise<void> {

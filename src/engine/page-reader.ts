@@ -99,7 +99,7 @@ export async function* readStep(
         );
       }
       pageRequest = outcome.request;
-      pending = fetchPage(context, options, pageRequest);
+      pending = fetchPage(context, options, pageRequest, page.prefixHash);
     }
 
     yield { records: page.records, number, final: true, truncatedByMaxPages: atLimit };
@@ -111,6 +111,7 @@ function fetchPage(
   context: PageReaderContext,
   options: ReadStepOptions,
   page: PageRequest,
+  previousPrefixHash?: string,
 ): PageFetch {
   const request = buildRequest({
     template: options.step.request,
@@ -118,7 +119,7 @@ function fetchPage(
     page,
     ...(options.extra === undefined ? {} : { extra: options.extra }),
   });
-  return startPageFetch(context, options.step, request);
+  return startPageFetch(context, options.step, request, previousPrefixHash);
 }
 
 function requestKey(page: PageRequest): string {

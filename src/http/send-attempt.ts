@@ -113,7 +113,13 @@ async function streamResponse(
 ): Promise<HttpResponse> {
   const headers = flattenHeaders(res.headers);
   const head = { status: res.statusCode, headers, url: request.url, method: request.method };
-  await options.consumeBody?.(head, countedBody(res.body, headers, options));
+  try {
+    await options.consumeBody?.(head, countedBody(res.body, headers, options));
+  } finally {
+    // A consumer that stopped early (a parse error, a repeated page) leaves bytes unread: drop the
+    // connection instead of keeping a half-read answer that would block the agent's close.
+    if (!res.body.readableEnded) res.body.destroy();
+  }
   return { ...head, body: Buffer.alloc(0) };
 }
 

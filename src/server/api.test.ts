@@ -160,6 +160,8 @@ describe.each(backends)('the API on the $name store', (backend) => {
 
   it('refuses a second run of a flow while one runs (409) and cancels a running run', async () => {
     api.emulator.addResponses(400);
+    // Every upstream answer takes 1.5 s, so the run is surely still going when it is cancelled.
+    api.emulator.addFault('slow=1500');
     const first = await api.call('POST', `/api/flows/${flowId}/run`);
     const second = await api.call('POST', `/api/flows/${flowId}/run`);
     expect(second.status).toBe(409);
@@ -173,6 +175,7 @@ describe.each(backends)('the API on the $name store', (backend) => {
     expect(cancelled.status).toBe(200);
     expect(cancelled.body).toMatchObject({ status: 'cancelled', error: { code: 'RUN_CANCELLED' } });
 
+    api.emulator.clearFaults();
     const again = await api.call(
       'POST',
       `/api/runs/${(first.body as Json)['run_id'] as string}/cancel`,

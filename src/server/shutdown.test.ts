@@ -12,7 +12,9 @@ describe('shutting the service down', () => {
   beforeAll(async () => {
     api = await ApiHarness.start(backend, 40);
     await api.createCredential();
-    const flow = await api.call('POST', '/api/flows', { body: api.flowFile('slow', 'hotjar-main') });
+    const flow = await api.call('POST', '/api/flows', {
+      body: api.flowFile('slow', 'hotjar-main'),
+    });
     flowId = (flow.body as { id: string }).id;
   });
 

@@ -8,7 +8,7 @@ export interface RunFinishedEvent {
   previousStatus: RunStatus | null;
 }
 
-/** A credential's Test button was pressed; `credential` is its masked view. */
+/** A credential's Test button was pressed; the result holds no secret. */
 export interface CredentialTestedEvent {
   credentialId: string;
   credentialName: string;
