@@ -42,6 +42,8 @@ export interface Page {
   number: number;
   /** False for a chunk of a large page whose body is still arriving; true for the page's end. */
   final: boolean;
+  /** The body around the records, once known (whole pages: with their records). */
+  envelope?: unknown;
   /** The stream ended because max_pages was reached, not because the API said so. */
   truncatedByMaxPages: boolean;
 }
@@ -102,7 +104,13 @@ export async function* readStep(
       pending = fetchPage(context, options, pageRequest, page.prefixHash);
     }
 
-    yield { records: page.records, number, final: true, truncatedByMaxPages: atLimit };
+    yield {
+      records: page.records,
+      number,
+      final: true,
+      truncatedByMaxPages: atLimit,
+      envelope: page.envelope,
+    };
     if (outcome.kind !== 'next' || atLimit) return;
   }
 }

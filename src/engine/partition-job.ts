@@ -1,4 +1,6 @@
 import type { Destination, FlowRecord, StateEntry } from '../destinations/destination.js';
+import { queryFirst } from '../source/json-path.js';
+import { expandMacros } from '../source/macros.js';
 import { readPath, scalarText, shapeRecord } from '../source/record-shaper.js';
 import { crashPoint } from './crash-points.js';
 import type { SourcePlan } from '../source/source-plan.js';
@@ -65,7 +67,7 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
 
     const matching = matchParam(page.records, plan, job.vars);
     const kept = window === undefined ? matching : window.filter(matching);
-    const records = shapeAll(kept, plan, context);
+    const records = addFields(shapeAll(kept, plan, context), plan, page, job.vars);
     const state = options.commitState ? stateFor(job.key, window?.progress()) : undefined;
 
     crashPoint('before-write');
@@ -85,6 +87,29 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
       crashPoint('after-commit');
     }
   }
+}
+
+/**
+ * A manual source's `add_fields`. Envelope values are known with the page's records for ordinary
+ * pages; the chunks of a streamed page come before its envelope, so they get null there.
+ */
+function addFields(
+  records: FlowRecord[],
+  plan: SourcePlan,
+  page: { final: boolean; envelope?: unknown },
+  vars: Readonly<Record<string, unknown>>,
+): FlowRecord[] {
+  const fields = plan.step.addFields;
+  if (fields === undefined || records.length === 0) return records;
+
+  const values: Record<string, unknown> = {};
+  for (const [name, expression] of Object.entries(fields)) {
+    if (!expression.startsWith('$'))
+      values[name] = expandMacros(expression, vars, { path: `source.add_fields.${name}` });
+    else values[name] = page.final ? (queryFirst(page.envelope, expression) ?? null) : null;
+  }
+  for (const record of records) Object.assign(record, values);
+  return records;
 }
 
 function shapeAll(

@@ -366,3 +366,31 @@ describe('formats end to end', () => {
     expect(rows).toEqual(people);
   });
 });
+
+describe('fields added to every record', () => {
+  it('takes values from the envelope around the records and from macros', async () => {
+    api = await startLocalApi((_request, response) =>
+      sendJson(response, { meta: { site: 'S-9', total: 2 }, data: [{ id: 1 }, { id: 2 }] }),
+    );
+    const dbPath = join(tempDir(), 'envelope.db');
+
+    const summary = await runInProcess(
+      restFlow(
+        {
+          request: { url: `${api.url}/x` },
+          records: '$.data[*]',
+          add_fields: { site: '$.meta.site', total: '$.meta.total', loaded_on: '{today}' },
+        },
+        dbPath,
+      ),
+    );
+
+    expect(summary.error).toBeNull();
+    const rows = readRows(dbPath, 'items');
+    expect(rows.map((r) => [r['id'], r['site'], r['total']])).toEqual([
+      [1, 'S-9', 2],
+      [2, 'S-9', 2],
+    ]);
+    expect(rows[0]?.['loaded_on']).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});

@@ -38,6 +38,9 @@ interface ActiveRun {
  * Runs flows inside the service, one run per flow at a time: a second request while one runs is
  * refused with FLOW_LOCKED (409), as is a flow a `hotjar-flow run` process holds. Each run moves
  * queued → running → succeeded / failed / cancelled in the store, with its counts and its log.
+ *
+ * TODO(#6): a run left `running` by a process that died stays so (and blocks deleting its flow);
+ * nothing settles such runs at start yet.
  */
 export class RunExecutor {
   private readonly active = new Map<string, ActiveRun | null>();

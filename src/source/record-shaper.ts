@@ -36,7 +36,11 @@ export function shapeRecord(
   });
 }
 
-function addFields(target: FlowRecord, fields: Record<string, FieldExpression>, scope: Record<string, unknown>): void {
+function addFields(
+  target: FlowRecord,
+  fields: Record<string, FieldExpression>,
+  scope: Record<string, unknown>,
+): void {
   for (const [name, expression] of Object.entries(fields)) {
     const value = evaluate(expression, scope);
     target[name] = value === undefined ? null : value;

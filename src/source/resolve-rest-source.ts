@@ -34,6 +34,7 @@ export function resolveRestSource(
       ...(source.records === undefined ? {} : { records: source.records }),
       pagination: source.pagination,
       ...(source.csv === undefined ? {} : { csv: withoutUndefined(source.csv) }),
+      ...(source.add_fields === undefined ? {} : { addFields: source.add_fields }),
       ...(source.xml?.attribute_prefix === undefined
         ? {}
         : { xml: { attributePrefix: source.xml.attribute_prefix } }),

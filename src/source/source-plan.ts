@@ -26,6 +26,8 @@ export interface StepPlan {
   xml?: { attributePrefix?: string };
   shape?: RecordShape;
   matchParam?: { param: string; field: string };
+  /** Fields added to each record: `$…` from the page's envelope, else text with macros. */
+  addFields?: Record<string, string>;
 }
 
 /** A step whose records become the partitions of the main step. */

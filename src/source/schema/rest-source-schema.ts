@@ -110,6 +110,11 @@ export const restSourceSchema = z.strictObject({
   xml: z.strictObject({ attribute_prefix: z.string().optional() }).optional(),
   pagination: paginationSchema.default({ type: 'none' }),
   primary_key: z.array(z.string().min(1)).default([]),
+  /**
+   * Fields added to every record: a JSONPath (`$.meta.site`) into the body around the records,
+   * or text with `{macros}` (`{parent.id}`, `{now}`).
+   */
+  add_fields: z.record(z.string().min(1), z.string()).optional(),
   incremental: incrementalSchema.optional(),
   sync: z.enum(['incremental', 'full_refresh']).optional(),
   rate_limit: z
