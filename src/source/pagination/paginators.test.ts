@@ -25,10 +25,9 @@ describe('CursorPaginator', () => {
       request: { query: { cursor: 'abc' } },
     });
     expect(paginator.next(page({ next_cursor: null }, 50))).toEqual({ kind: 'end' });
-    expect(paginator.next(page({}, 50))).toMatchObject({
-      kind: 'end',
-      warning: expect.stringContaining('$.next_cursor'),
-    });
+    const missing = paginator.next(page({}, 50));
+    expect(missing.kind).toBe('end');
+    expect(missing.kind === 'end' ? missing.warning : '').toContain('$.next_cursor');
   });
 
   it('treats an empty cursor as the end by default, or continues when configured', () => {
