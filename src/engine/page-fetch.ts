@@ -5,8 +5,6 @@ import type { FlowRecord } from '../destinations/destination.js';
 import { PaginationStalledError } from '../errors/errors.js';
 import { redactUrl } from '../http/redact-secrets.js';
 import type { HttpRequest, HttpResponse, ResponseHead } from '../http/http-types.js';
-import { decodeBody } from '../source/formats/decode-body.js';
-import { parseRecords } from '../source/formats/parse-records.js';
 import { parsePage } from '../source/parse-page.js';
 import type { StepPlan } from '../source/source-plan.js';
 import type { PageReaderContext } from './page-reader.js';
@@ -148,8 +146,12 @@ async function readWhole(
 ): Promise<FetchedPage> {
   const parts: Uint8Array[] = [];
   const encoding = head.headers['content-encoding'];
-  for await (const chunk of encoding === undefined ? body : decodeBody(body, encoding))
-    parts.push(chunk);
+  // The streaming parsers load only for the bodies that need them: start-up stays light.
+  const decoded =
+    encoding === undefined
+      ? body
+      : (await import('../source/formats/decode-body.js')).decodeBody(body, encoding);
+  for await (const chunk of decoded) parts.push(chunk);
   const raw = Buffer.concat(parts);
 
   const response: HttpResponse = { ...head, body: raw };
@@ -171,6 +173,7 @@ interface StreamedRead {
 
 async function readStreamed(read: StreamedRead): Promise<FetchedPage> {
   const hash = createHash('sha1');
+  const { parseRecords } = await import('../source/formats/parse-records.js');
   const parsed = parseRecords(tap(read.body, hash), {
     format: read.step.format,
     records: read.step.records,

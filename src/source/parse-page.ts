@@ -2,7 +2,6 @@ import { ParseError } from '../errors/errors.js';
 import { describeResponse } from '../http/describe-response.js';
 import type { HttpRequest, HttpResponse } from '../http/http-types.js';
 import type { FlowRecord } from '../destinations/destination.js';
-import { parseRecords } from './formats/parse-records.js';
 import { parseJsonExact } from './json-body.js';
 import { queryPath } from './json-path.js';
 import type { StepPlan } from './source-plan.js';
@@ -48,6 +47,8 @@ async function parseOtherFormat(
   step: StepPlan,
 ): Promise<{ records: FlowRecord[]; body: unknown }> {
   // TODO(#4): hand the parsers the response stream itself, so a huge page is never held whole.
+  // Loaded on first use: JSON pages, the common case, never need the streaming parsers.
+  const { parseRecords } = await import('./formats/parse-records.js');
   const parsed = parseRecords(once(response.body), {
     format: step.format,
     records: step.records,
