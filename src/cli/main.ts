@@ -4,17 +4,30 @@ import { ConfigError, FlowLockedError } from '../errors/errors.js';
 import { HotjarFlowError } from '../errors/hotjar-flow-error.js';
 import { createLogger } from '../log/logger.js';
 import type { CliContext } from './cli-context.js';
-import { buildCredentialsCommand } from './credentials-command.js';
-import { buildEmulatorCommand } from './emulator-command.js';
 import { ExitCode } from './exit-codes.js';
-import { buildFlowsCommand } from './flows-command.js';
-import { buildRunCommand } from './run-command.js';
-import { buildServeCommand } from './serve-command.js';
-import { buildStartCommand } from './start-command.js';
-import { buildStateCommand } from './state-command.js';
-import { buildTemplatesCommand } from './templates-command.js';
-import { buildTestCommand } from './test-command.js';
-import { buildValidateCommand } from './validate-command.js';
+
+type CommandBuilder = (cli: CliContext) => Command;
+
+/**
+ * Each subcommand's module, loaded only when that subcommand runs: `run` never loads the web
+ * service or the emulator, which keeps start-up time and memory down (the Test button starts a
+ * process per click). Help without a subcommand loads them all.
+ */
+const COMMANDS: Record<string, () => Promise<CommandBuilder>> = {
+  run: async () => (await import('./run-command.js')).buildRunCommand,
+  test: async () => (await import('./test-command.js')).buildTestCommand,
+  validate: async () => (await import('./validate-command.js')).buildValidateCommand,
+  templates: async () => (await import('./templates-command.js')).buildTemplatesCommand,
+  state: async () => (await import('./state-command.js')).buildStateCommand,
+  emulator: async () => {
+    const { buildEmulatorCommand } = await import('./emulator-command.js');
+    return () => buildEmulatorCommand();
+  },
+  start: async () => (await import('./start-command.js')).buildStartCommand,
+  serve: async () => (await import('./serve-command.js')).buildServeCommand,
+  credentials: async () => (await import('./credentials-command.js')).buildCredentialsCommand,
+  flows: async () => (await import('./flows-command.js')).buildFlowsCommand,
+};
 
 /** Runs the command line; resolves to the process exit code. */
 export async function main(argv: string[], context?: Partial<CliContext>): Promise<number> {
@@ -37,16 +50,12 @@ export async function main(argv: string[], context?: Partial<CliContext>): Promi
       writeErr: (text) => cli.stderr.write(text),
     });
 
-  program.addCommand(buildRunCommand(cli));
-  program.addCommand(buildTestCommand(cli));
-  program.addCommand(buildValidateCommand(cli));
-  program.addCommand(buildTemplatesCommand(cli));
-  program.addCommand(buildStateCommand(cli));
-  program.addCommand(buildEmulatorCommand());
-  program.addCommand(buildStartCommand(cli));
-  program.addCommand(buildServeCommand(cli));
-  program.addCommand(buildCredentialsCommand(cli));
-  program.addCommand(buildFlowsCommand(cli));
+  const named = argv.slice(2).find((arg) => !arg.startsWith('-'));
+  const wanted = named !== undefined && named in COMMANDS ? [named] : Object.keys(COMMANDS);
+  for (const name of wanted) {
+    const load = COMMANDS[name];
+    if (load !== undefined) program.addCommand((await load())(cli));
+  }
 
   try {
     await program.parseAsync(argv);
