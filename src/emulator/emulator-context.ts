@@ -1,7 +1,6 @@
-import type { SourcePage } from './list-page.js';
 import type { PageCache } from './page-cache.js';
 import type { Logger } from '../log/logger.js';
-import type { ErrorFormat } from './api-reply.js';
+import type { ApiReply, ErrorFormat } from './api-reply.js';
 import type { CursorCodec } from './cursor-codec.js';
 import type { EmulatorClock } from './emulator-clock.js';
 import type { EmulatorModel } from './emulator-model.js';
@@ -46,5 +45,5 @@ export interface EmulatorContext {
   lookups: LookupEntry[];
   logger: Logger;
   /** Finished response pages, reused while their survey is unchanged. */
-  pages: PageCache<SourcePage & { bytes: number }>;
+  pages: PageCache<{ reply: ApiReply; bytes: number }>;
 }

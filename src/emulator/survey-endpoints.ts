@@ -124,29 +124,31 @@ export function listResponses(
     context.model.addResponses(route.faults.insert, survey);
   }
 
-  return listPage(context, request, {
+  // Without faults a page's bytes depend only on the survey's state and the query: reuse them.
+  const key = `${survey.ordinal}/${survey.store.version}/${request.query.get('limit') ?? ''}/${request.query.get('cursor') ?? ''}`;
+  const cached = route.faults === null ? context.pages.get(key) : undefined;
+  if (cached !== undefined) return cached.reply;
+
+  const reply = listPage(context, request, {
     scope: `r/${found.site.id}/${survey.key}`,
     positionLength: 2,
     faults: route.faults,
     fetch: (position, count) => {
-      const key = `${survey.ordinal}/${survey.store.version}/${position?.join(':') ?? ''}/${count}`;
-      const cached = context.pages.get(key);
-      if (cached !== undefined) return cached;
-
       const page = survey.store.pageAfter(
         position === null ? null : [position[0] ?? 0, position[1] ?? 0],
         count,
       );
       const last = page.entries.at(-1);
-      const results = page.entries.map((entry) => context.model.responseBytes(survey, entry));
-      const built = {
-        results,
+      return {
+        results: page.entries.map((entry) => context.model.responseBytes(survey, entry)),
         last: last === undefined ? null : [last.createdMs, last.seq],
         more: page.more,
-        bytes: results.reduce((sum, result) => sum + result.length, 0),
       };
-      context.pages.set(key, built);
-      return built;
     },
   });
+
+  if (route.faults === null && reply.status === 200) {
+    context.pages.set(key, { reply, bytes: reply.body.length });
+  }
+  return reply;
 }

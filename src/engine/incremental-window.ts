@@ -1,7 +1,7 @@
 import type { FlowRecord } from '../destinations/destination.js';
 import { stringifyJsonExact } from '../source/json-body.js';
 import { compareKeys, minusWindow, orderKey, type OrderKey } from '../source/instant-order.js';
-import { readPath } from '../source/record-shaper.js';
+import { readPath, scalarText } from '../source/record-shaper.js';
 import type { IncrementalPlan } from '../source/source-plan.js';
 import { WrittenSpans, type WrittenSpan } from './written-spans.js';
 
@@ -153,9 +153,17 @@ export class IncrementalWindow {
     }
   }
 
+  /**
+   * A raw record's identity. The window sees records before a template reshapes them, so the
+   * output's primary key may not exist yet (an answer's key is made from its response): when none
+   * of the key fields is present, the whole record is its identity. IDs compare as text.
+   */
   private identify(record: FlowRecord): string {
-    if (this.primaryKey.length === 0) return stringifyJsonExact(record);
-    return stringifyJsonExact(this.primaryKey.map((field) => readPath(record, field)));
+    const values = this.primaryKey.map((field) => readPath(record, field));
+    if (values.length === 0 || values.every((value) => value === undefined)) {
+      return stringifyJsonExact(record);
+    }
+    return JSON.stringify(values.map((value) => (value === undefined ? null : scalarText(value))));
   }
 
   private observe(key: OrderKey, value: string | number): void {

@@ -47,6 +47,10 @@ export function startPageFetch(
   previousPrefixHash = '',
 ): PageFetch {
   const channel = new PassThrough({ objectMode: true, highWaterMark: 1 });
+  // A page fetched ahead may fail after the reader stopped (another survey failed, the run was
+  // cancelled): nobody reads the channel then, and its error must not become an uncaught one.
+  // A reader that is iterating still gets the error from the iterator.
+  channel.on('error', () => undefined);
   let delivered = 0;
   let result: FetchedPage | undefined;
 

@@ -41,7 +41,7 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
     plan.incremental === undefined
       ? undefined
       : new IncrementalWindow(plan.incremental, options.state.get(job.key), {
-          primaryKey: plan.primaryKey,
+          primaryKey: plan.incremental.recordKey ?? plan.primaryKey,
           rememberWindow: !options.destinationSkipsKnownKeys,
         });
   const extra = window?.requestExtra();

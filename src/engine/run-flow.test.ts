@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import Database from 'better-sqlite3';
@@ -6,8 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hotjarTemplates } from '../connectors/hotjar/template-registry.js';
 import { startEmulator, type RunningEmulator } from '../emulator/start-emulator.js';
 import { silentLogger } from '../log/logger.js';
+import { validateFlow } from '../source/load-flow.js';
 import { createEngineServices } from './create-engine-services.js';
 import {
+  allAnswerKeys,
   allResponseIds,
   emulatorFlow,
   readRows,
@@ -117,5 +120,49 @@ describe('a survey_responses flow', () => {
 
     expect(summaries.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     expect(emulator.stats().token_requests).toBe(1);
+  });
+
+  it('survey_answers into a JSON Lines file: every answer once, then exactly the new ones', async () => {
+    emulator = await startEmulator({ surveys: 3, responses: 300 });
+    const dir = tempDir();
+    const file = join(dir, 'answers.jsonl');
+    const flow = validateFlow(
+      {
+        version: 1,
+        name: 'answers',
+        source: {
+          type: 'hotjar',
+          credential: {
+            type: 'hotjar',
+            client_id: emulator.clientId,
+            client_secret: emulator.clientSecret,
+          },
+          template: 'survey_answers',
+          params: { site_id: emulator.siteId },
+          base_url: emulator.url,
+        },
+        destination: { type: 'jsonl', path: file, write: 'append' },
+      },
+      null,
+    );
+    const keys = (): string[] =>
+      readFileSync(file, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+        .map((l) => {
+          const row = JSON.parse(l) as { response_id: unknown; question_id: unknown };
+          return `${String(row.response_id)}/${String(row.question_id)}`;
+        });
+
+    const first = await runInProcess(flow, { dataDir: dir });
+    expect(first.error).toBeNull();
+    expect(keys().sort()).toEqual(await allAnswerKeys(emulator));
+
+    emulator.addResponses(45);
+    const second = await runInProcess(flow, { dataDir: dir });
+    expect(second.error).toBeNull();
+    const all = keys();
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.sort()).toEqual(await allAnswerKeys(emulator));
   });
 });

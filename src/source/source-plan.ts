@@ -37,6 +37,8 @@ export interface ParentPlan extends StepPlan {
 
 export interface IncrementalPlan {
   cursorField: string;
+  /** What identifies a record as read, before any reshaping; default the primary key. */
+  recordKey?: string[];
   order: 'asc' | 'desc';
   lookbackMs: number;
   /** A request parameter that carries the bookmark. */

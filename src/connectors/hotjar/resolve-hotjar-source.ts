@@ -99,6 +99,7 @@ function incrementalPlan(
       order: incremental.order,
       lookbackMs,
       paramIn: 'query',
+      ...(incremental.record_key === undefined ? {} : { recordKey: incremental.record_key }),
     },
   };
 }

@@ -52,6 +52,8 @@ export const templateSchema = z.strictObject({
     .strictObject({
       cursor_field: z.string(),
       order: z.enum(['asc', 'desc']),
+      /** What identifies a record as read before reshaping; default the primary key. */
+      record_key: z.array(z.string()).optional(),
       lookback: durationSchema.optional(),
     })
     .optional(),

@@ -109,6 +109,21 @@ export async function allResponseIds(emulator: RunningEmulator): Promise<string[
   return ids.sort();
 }
 
+/** Every answer of every response, as `response_id/question_id`, straight from the API. */
+export async function allAnswerKeys(emulator: RunningEmulator): Promise<string[]> {
+  const token = await fetchToken(emulator);
+  const surveys = await fetchAll(emulator, token, `/v1/sites/${emulator.siteId}/surveys`);
+  const keys: string[] = [];
+  for (const survey of surveys) {
+    const path = `/v1/sites/${emulator.siteId}/surveys/${String(survey['id'])}/responses`;
+    for (const response of await fetchAll(emulator, token, path)) {
+      const answers = (response['answers'] ?? []) as { question_id: unknown }[];
+      keys.push(...answers.map((a) => `${String(response['id'])}/${String(a.question_id)}`));
+    }
+  }
+  return keys.sort();
+}
+
 async function fetchToken(emulator: RunningEmulator): Promise<string> {
   const body = new URLSearchParams({
     grant_type: 'client_credentials',
