@@ -46,6 +46,17 @@ async function readStateFile(): Promise<JsonlState> {
   return JSON.parse(text) as JsonlState;
 }
 
+/** What a crash between an append and its commit leaves: the intent in the state, then bytes. */
+async function crashedAppend(file: string, text: string): Promise<void> {
+  const state = await readStateFile();
+  const pending = { from: state.committed_bytes, bytes: Buffer.byteLength(text) + 10 };
+  await writeFile(
+    jsonlStatePath(stateDir, 'survey-responses'),
+    JSON.stringify({ ...state, pending }),
+  );
+  await appendFile(file, text);
+}
+
 async function openNew(ctx: OpenContext, path = join(dir, 'out.jsonl')): Promise<JsonlDestination> {
   const destination = new JsonlDestination({ path, stateDir });
   opened.push(destination);
@@ -65,8 +76,8 @@ describe('JsonlDestination', () => {
     const first = await openNew(context('append'));
     await first.write({ records: [{ id: 'a' }], state: [{ partition: 'p', value: 'a' }] });
     // A crash between the append of the next batch and its state write leaves this tail.
-    await appendFile(path, '{"id":"b"}\n{"id":"c", "trunc');
     await first.close();
+    await crashedAppend(path, '{"id":"b"}\n{"id":"c", "trunc');
 
     const second = await openNew(context('append', 'run-2'));
     expect(await readFile(path, 'utf8')).toBe('{"id":"a"}\n');
@@ -75,13 +86,29 @@ describe('JsonlDestination', () => {
     expect(await readFile(path, 'utf8')).toBe('{"id":"a"}\n{"id":"b"}\n');
   });
 
+  it('keeps lines that something else appended to the file, and a restored copy', async () => {
+    const path = join(dir, 'out.jsonl');
+    const first = await openNew(context('append'));
+    await first.write({ records: [{ id: 'a' }], state: [{ partition: 'p', value: 'a' }] });
+    await first.close();
+    await appendFile(path, '{"id":"from-another-flow"}\n');
+
+    const second = await openNew(context('append', 'run-2'));
+    await second.write({ records: [{ id: 'b' }], state: [{ partition: 'p', value: 'b' }] });
+    await second.close();
+
+    expect(await readFile(path, 'utf8')).toBe(
+      '{"id":"a"}\n{"id":"from-another-flow"}\n{"id":"b"}\n',
+    );
+  });
+
   it('cuts off the crashed tail of the previous run’s file when the path changes per run', async () => {
     const pattern = join(dir, '{flow}-{run}.jsonl');
     const first = await openNew(context('append', 'r1'), pattern);
     await first.write({ records: [{ id: 'a' }], state: [{ partition: 'p', value: 1 }] });
     await first.close();
     const firstFile = join(dir, 'survey-responses-r1.jsonl');
-    await appendFile(firstFile, '{"id":"uncommitted"}\n');
+    await crashedAppend(firstFile, '{"id":"uncommitted"}\n');
 
     const second = await openNew(context('append', 'r2'), pattern);
     await second.write({ records: [{ id: 'b' }], state: [{ partition: 'p', value: 2 }] });

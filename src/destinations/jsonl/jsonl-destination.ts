@@ -206,13 +206,27 @@ export class JsonlDestination implements Destination {
     return anchored;
   }
 
+  /**
+   * Cuts a tail only when the state says this flow was appending exactly there: a file that grew
+   * otherwise (another flow writing to it, a restored copy) is left as it is.
+   */
   private async cutUncommitted(state: JsonlState): Promise<void> {
     const size = await fileSize(state.file);
-    if (size > state.committed_bytes) {
+    const pending = state.pending;
+    const ours =
+      pending !== undefined &&
+      pending.from === state.committed_bytes &&
+      size <= pending.from + pending.bytes;
+    if (size > state.committed_bytes && ours) {
       await truncate(state.file, state.committed_bytes);
       this.logger.warn(
         { file: state.file, bytes: size - state.committed_bytes },
         'uncommitted tail removed',
+      );
+    } else if (size > state.committed_bytes) {
+      this.logger.warn(
+        { file: state.file, size, committed: state.committed_bytes },
+        'data file grew outside this flow; keeping it as it is',
       );
     } else if (size < state.committed_bytes) {
       this.logger.warn(
@@ -231,6 +245,10 @@ export class JsonlDestination implements Destination {
     const before = open.state.committed_bytes;
     try {
       if (bytes.length > 0) {
+        await this.saveState(open, before, open.state.entries, {
+          from: before,
+          bytes: bytes.length,
+        });
         await open.handle.appendFile(bytes);
         await open.handle.datasync();
       }
@@ -269,8 +287,14 @@ export class JsonlDestination implements Destination {
     open: OpenState,
     committedBytes: number,
     entries: Record<string, unknown>,
+    pending?: JsonlState['pending'],
   ): Promise<void> {
-    const next: JsonlState = { file: open.target, committed_bytes: committedBytes, entries };
+    const next: JsonlState = {
+      file: open.target,
+      committed_bytes: committedBytes,
+      entries,
+      ...(pending === undefined ? {} : { pending }),
+    };
     await writeJsonlStateFile(open.statePath, next);
     open.state = next;
   }

@@ -14,6 +14,11 @@ export interface JsonlState {
   file: string;
   committed_bytes: number;
   entries: Record<string, unknown>;
+  /**
+   * An append in progress: written before the bytes, cleared with the commit. Only a tail that
+   * this records is cut at the next open; any other growth of the file is someone else's.
+   */
+  pending?: { from: number; bytes: number };
 }
 
 /** Where a flow's state lives: `<stateDir>/<flow>.state.json` (the name made file-safe). */
