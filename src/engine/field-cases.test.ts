@@ -268,7 +268,7 @@ describe('state and delivery cases', () => {
       readRows(dbPath, 'rows').length === 250 ? await victimOf(hj, surveys[1]?.key ?? '') : '';
     const db = new Database(dbPath);
     db.exec(
-      `CREATE TRIGGER boom BEFORE INSERT ON rows WHEN NEW.id = ${victim} BEGIN SELECT RAISE(ABORT, 'disk says no'); END`,
+      `CREATE TRIGGER boom BEFORE INSERT ON rows WHEN NEW.id = '${victim}' BEGIN SELECT RAISE(ABORT, 'disk says no'); END`,
     );
     db.close();
 

@@ -47,3 +47,17 @@ function toJsonText(value: object, field: string): string {
 
   return text;
 }
+
+/** A key column's value: IDs compare as text, whatever JSON type the API used this time. */
+export function toKeyValue(value: unknown, field: string): SqlValue {
+  switch (typeof value) {
+    case 'string':
+      return value;
+    case 'number':
+    case 'bigint':
+    case 'boolean':
+      return String(value);
+    default:
+      return toSqlValue(value, field);
+  }
+}

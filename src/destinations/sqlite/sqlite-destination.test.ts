@@ -315,6 +315,27 @@ describe('SqliteDestination', () => {
     expect(query('SELECT count(*) AS n FROM responses')).toEqual([{ n: 0n }]);
   });
 
+  it('keeps one row for an ID sent once as a number and once as text', async () => {
+    const destination = await openNew(context('upsert', ['id']));
+    await destination.write({
+      records: [
+        { id: 1, v: 'first' },
+        { id: 2, v: 'two' },
+      ],
+    });
+    await destination.write({
+      records: [
+        { id: '1', v: 'second' },
+        { id: 2n, v: 'again' },
+      ],
+    });
+
+    expect(query('SELECT id, v FROM responses ORDER BY id')).toEqual([
+      { id: '1', v: 'second' },
+      { id: '2', v: 'again' },
+    ]);
+  });
+
   it('accepts any field and table name: quotes, spaces, SQL words, unicode', async () => {
     const record = {
       'a"b': 1,
@@ -332,9 +353,12 @@ describe('SqliteDestination', () => {
 
     const [row] = query('SELECT * FROM "weird ""table"" ✓"');
     const { _hf_run_id: runId, _hf_loaded_at: loadedAt, ...fields } = row ?? {};
-    expect(fields).toEqual(
-      Object.fromEntries(Object.entries({ ...record, '😀': 60 }).map(([k, v]) => [k, BigInt(v)])),
-    );
+    // Key columns hold text, so one ID sent as 1 and as "1" stays one key.
+    const expected = Object.entries({ ...record, '😀': 60 }).map(([k, v]) => [
+      k,
+      k === 'a"b' ? String(v) : BigInt(v),
+    ]);
+    expect(fields).toEqual(Object.fromEntries(expected));
     expect(runId).toBe('run-1');
     expect(typeof loadedAt).toBe('string');
   });
@@ -385,7 +409,7 @@ describe('SqliteDestination', () => {
 
   it('follows a changed primary key, and drops the key index when the key is removed', async () => {
     const byId = await openNew(context('append', ['id']));
-    await byId.write({ records: [{ id: 'a', other: 1 }] });
+    await byId.write({ records: [{ id: 'a', other: '1' }] });
     await byId.close();
 
     const byOther = await openNew(context('append', ['other']));

@@ -4,7 +4,7 @@ import { DestinationError } from '../../errors/errors.js';
 import type { Logger } from '../../log/logger.js';
 import type { FlowRecord } from '../destination.js';
 import { quoteIdentifier } from './quote-identifier.js';
-import { toSqlValue, type SqlValue } from './sql-value.js';
+import { toKeyValue, toSqlValue, type SqlValue } from './sql-value.js';
 
 /** Our own columns, after the record's fields. */
 export const RUN_ID_COLUMN = '_hf_run_id';
@@ -43,6 +43,11 @@ export class SqliteTableWriter {
   private readonly db: Database;
   private readonly table: string;
   private readonly primaryKey: readonly string[];
+  /**
+   * Key columns hold text: APIs send the same ID as 123 one day and "123" the next (Hotjar's IDs
+   * are opaque strings), and SQLite would keep both as different keys.
+   */
+  private readonly keyFields: ReadonlySet<string>;
   private readonly onConflict: ConflictAction;
   private readonly logger: Logger;
   /** Record fields that have a column, in column order. */
@@ -58,6 +63,7 @@ export class SqliteTableWriter {
     this.db = options.db;
     this.table = options.table;
     this.primaryKey = options.primaryKey;
+    this.keyFields = new Set(options.primaryKey);
     this.onConflict = options.onConflict;
     this.logger = options.logger;
     this.loadColumns();
@@ -215,7 +221,12 @@ export class SqliteTableWriter {
     let at = 0;
     for (let row = start; row < start + count; row += 1) {
       const record = records[row] as FlowRecord;
-      for (const field of fields) values[at++] = toSqlValue(record[field], field);
+      for (const field of fields) {
+        const value = record[field];
+        values[at++] = this.keyFields.has(field)
+          ? toKeyValue(value, field)
+          : toSqlValue(value, field);
+      }
       values[at++] = stamp.runId;
       values[at++] = stamp.loadedAt;
     }
