@@ -1,11 +1,12 @@
-import { writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { startEmulator, type RunningEmulator } from '../emulator/start-emulator.js';
 import { readRows, tempDir } from '../engine/test-support/run-against-emulator.js';
-import { runCli } from './test-support/cli-process.js';
+import { BIN, runCli } from './test-support/cli-process.js';
 
 let emulator: RunningEmulator;
 let dir: string;
@@ -121,6 +122,31 @@ describe('hotjar-flow run', () => {
     expect((await first).code).toBe(0);
     expect(waiting.code).toBe(0);
     await slow.close();
+  });
+});
+
+describe('hotjar-flow run, interrupted', () => {
+  it('exits 130 at once on SIGINT, even while waiting out a long Retry-After', async () => {
+    const slow = await startEmulator({ surveys: 1, responses: 500 });
+    slow.addFault('status=429,at=2,path=/responses,retry_after=30');
+    const file = flowFile('interrupted');
+    writeFileSync(file, readFileSync(file, 'utf8').replace(emulator.url, slow.url));
+    const child = spawn(process.execPath, [BIN, 'run', file, '--json', '--data-dir', join(dir, 'int-data')], {
+      env: { ...process.env, HJ_ID: slow.clientId, HJ_SECRET: slow.clientSecret, HOTJAR_FLOW_LOG_LEVEL: 'warn' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    const signalled = Date.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    await slow.close();
+
+    expect(code).toBe(130);
+    expect(Date.now() - signalled).toBeLessThan(5000);
+    expect((JSON.parse(stdout) as { error: { code: string } }).error.code).toBe('RUN_CANCELLED');
   });
 });
 

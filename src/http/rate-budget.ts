@@ -43,6 +43,7 @@ export class RateBudget {
   private readonly second: SlidingWindowLog;
   private readonly queue: Waiter[] = [];
   private penaltyUntil = 0;
+  private idle = new AbortController();
   private pumping = false;
   private limit: number;
 
@@ -87,6 +88,10 @@ export class RateBudget {
     const index = this.queue.indexOf(waiter);
     if (index >= 0) this.queue.splice(index, 1);
     waiter.reject(new RunCancelledError());
+
+    // Nobody waits any more: end the pump's sleep too, or its timer keeps a cancelled run's
+    // process alive until a long Retry-After has passed.
+    if (this.queue.length === 0) this.idle.abort();
   }
 
   private nextSlotAt(now: number): number {
@@ -107,7 +112,8 @@ export class RateBudget {
         const now = this.clock.now();
         const at = this.nextSlotAt(now);
         if (at > now) {
-          await this.clock.sleep(at - now);
+          if (this.idle.signal.aborted) this.idle = new AbortController();
+          await this.clock.sleep(at - now, this.idle.signal).catch(() => undefined);
           continue;
         }
 
