@@ -131,12 +131,23 @@ describe('hotjar-flow run, interrupted', () => {
     slow.addFault('status=429,at=2,path=/responses,retry_after=30');
     const file = flowFile('interrupted');
     writeFileSync(file, readFileSync(file, 'utf8').replace(emulator.url, slow.url));
-    const child = spawn(process.execPath, [BIN, 'run', file, '--json', '--data-dir', join(dir, 'int-data')], {
-      env: { ...process.env, HJ_ID: slow.clientId, HJ_SECRET: slow.clientSecret, HOTJAR_FLOW_LOG_LEVEL: 'warn' },
-    });
+    const child = spawn(
+      process.execPath,
+      [BIN, 'run', file, '--json', '--data-dir', join(dir, 'int-data')],
+      {
+        env: {
+          ...process.env,
+          HJ_ID: slow.clientId,
+          HJ_SECRET: slow.clientSecret,
+          HOTJAR_FLOW_LOG_LEVEL: 'warn',
+        },
+      },
+    );
     let stdout = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => resolve(code)),
+    );
 
     await new Promise((resolve) => setTimeout(resolve, 2000));
     const signalled = Date.now();

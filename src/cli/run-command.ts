@@ -1,7 +1,10 @@
 import { Command } from 'commander';
 
 import { acquireRunLock } from '../engine/run-lock.js';
-import { FlowLockedError } from '../errors/errors.js';
+import { ConfigError, FlowLockedError } from '../errors/errors.js';
+import type { HotjarFlowError } from '../errors/hotjar-flow-error.js';
+import { emptyCounts, type RunSummary } from '../engine/run-summary.js';
+import type { FlowConfig } from '../source/schema/flow-schema.js';
 import { loadFlowFile } from '../source/load-flow.js';
 import { dataDirOf, type CliContext } from './cli-context.js';
 import { ExitCode } from './exit-codes.js';
@@ -24,7 +27,13 @@ export function buildRunCommand(cli: CliContext): Command {
     .option('--wait', 'wait when the flow is already running instead of exiting with 3')
     .option('--data-dir <dir>', 'where credentials, flows and state live')
     .action(async (file: string, options: RunOptions) => {
-      const flow = await loadFlowFile(file, cli.env);
+      let flow: FlowConfig;
+      try {
+        flow = await loadFlowFile(file, cli.env);
+      } catch (error) {
+        if (options.json === true && error instanceof ConfigError) writeNotRun(cli, file, error);
+        throw error;
+      }
       const dataDir = dataDirOf(options.dataDir, cli.env);
       const controller = new AbortController();
       const interrupt = (): void => controller.abort();
@@ -52,15 +61,11 @@ export function buildRunCommand(cli: CliContext): Command {
         cli.stdout.write(
           options.json === true ? `${JSON.stringify(summary)}\n` : formatSummary(summary),
         );
-        cli.exitCode =
-          summary.status === 'succeeded'
-            ? ExitCode.success
-            : controller.signal.aborted
-              ? ExitCode.interrupted
-              : ExitCode.runFailed;
+        cli.exitCode = exitCodeOf(summary, controller.signal.aborted);
       } catch (error) {
         if (!(error instanceof FlowLockedError)) throw error;
         cli.stderr.write(`error: ${error.message}\n`);
+        if (options.json === true) writeNotRun(cli, flow.name, error);
         cli.exitCode = ExitCode.flowLocked;
       } finally {
         release?.();
@@ -68,4 +73,24 @@ export function buildRunCommand(cli: CliContext): Command {
         process.off('SIGTERM', interrupt);
       }
     });
+}
+
+function exitCodeOf(summary: RunSummary, interrupted: boolean): number {
+  if (summary.status === 'succeeded') return ExitCode.success;
+  if (interrupted) return ExitCode.interrupted;
+  return summary.error?.code === 'CONFIG_INVALID' ? ExitCode.configInvalid : ExitCode.runFailed;
+}
+
+/** `--json` promises one line on stdout, also when the run never started. */
+function writeNotRun(cli: CliContext, flow: string, error: HotjarFlowError): void {
+  const summary: RunSummary = {
+    status: 'failed',
+    run_id: '',
+    flow,
+    duration_ms: 0,
+    counts: emptyCounts(),
+    warnings: [],
+    error: error.toJSON(),
+  };
+  cli.stdout.write(`${JSON.stringify(summary)}\n`);
 }

@@ -6,6 +6,7 @@ import { runFlow, type RunFlowOptions } from '../engine/run-flow.js';
 import type { RunSummary } from '../engine/run-summary.js';
 import type { FlowConfig } from '../source/schema/flow-schema.js';
 import type { CliContext } from './cli-context.js';
+import { resolveStoredCredential } from './stored-credential.js';
 
 export interface CliRunOptions {
   flow: FlowConfig;
@@ -37,6 +38,8 @@ export async function runFlowFromCli(options: CliRunOptions): Promise<RunSummary
       ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
       ...(options.test === undefined ? {} : { test: options.test }),
       ...(options.onExchange === undefined ? {} : { onExchange: options.onExchange }),
+      resolveCredential: (reference) =>
+        resolveStoredCredential(reference, { dataDir: options.dataDir, env: cli.env }),
     });
   } finally {
     await destination.close();
