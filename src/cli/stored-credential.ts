@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { CredentialConfig } from '../auth/credential-config.js';
 import { ConfigError } from '../errors/errors.js';
 import { StoreNotFoundError } from '../errors/errors.js';
+import type { CredentialRecord, Store } from '../store/store.js';
 
 /**
  * Resolves a flow's `credential: <name>` from the installation's store — the SQLite file in the
@@ -46,9 +47,9 @@ export async function resolveStoredCredential(
 }
 
 async function findCredential(
-  store: import('../store/store.js').Store,
+  store: Store,
   reference: string,
-): Promise<import('../store/store.js').CredentialRecord | undefined> {
+): Promise<CredentialRecord | undefined> {
   for (const find of [
     () => store.getCredential(reference),
     () => store.getCredentialByName(reference),
