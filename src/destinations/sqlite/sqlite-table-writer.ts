@@ -165,7 +165,7 @@ export class SqliteTableWriter {
       ensureKeyIndex({ db: this.db, table: this.table, primaryKey: this.primaryKey });
     }
 
-    this.logger.info({ table: this.table, columns: all.length }, 'table created');
+    this.logger.info({ columns: all.length }, 'table created');
   }
 
   private addColumns(fields: readonly string[]): void {

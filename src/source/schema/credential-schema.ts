@@ -43,14 +43,21 @@ const basicCredential = z.strictObject({
 const noCredential = z.strictObject({ type: z.literal('none') });
 
 /** An inline credential in a flow file. */
-export const inlineCredentialSchema = z.discriminatedUnion('type', [
-  hotjarCredential,
-  oauth2Credential,
-  bearerCredential,
-  apiKeyCredential,
-  basicCredential,
-  noCredential,
-]);
+export const inlineCredentialSchema = z.discriminatedUnion(
+  'type',
+  [
+    hotjarCredential,
+    oauth2Credential,
+    bearerCredential,
+    apiKeyCredential,
+    basicCredential,
+    noCredential,
+  ],
+  {
+    error:
+      "expected a stored credential's name, or an object with type: hotjar, oauth2_client_credentials, bearer, api_key, basic or none",
+  },
+);
 
 /** A stored credential's name, or an inline credential. */
 export const credentialRefSchema = z.union([z.string().min(1), inlineCredentialSchema]);
