@@ -175,7 +175,7 @@ export class SqliteTableWriter {
         `ALTER TABLE ${quoteIdentifier(this.table)} ADD COLUMN ${quoteIdentifier(field)}`,
       );
       this.remember(field);
-      this.logger.info({ table: this.table, column: field }, 'column added');
+      this.logger.info({ column: field }, 'column added');
     }
 
     this.columnsChanged();
