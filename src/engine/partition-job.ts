@@ -1,7 +1,8 @@
 import type { Destination, FlowRecord, StateEntry } from '../destinations/destination.js';
 import { queryFirst } from '../source/json-path.js';
 import { expandMacros } from '../source/macros.js';
-import { readPath, scalarText, shapeRecord } from '../source/record-shaper.js';
+import { readPath, scalarText, shapeRecord, type ShapeContext } from '../source/record-shaper.js';
+import type { RecordShape } from '../source/schema/record-shape-schema.js';
 import { crashPoint } from './crash-points.js';
 import type { SourcePlan } from '../source/source-plan.js';
 import { IncrementalWindow, type PartitionState } from './incremental-window.js';
@@ -56,6 +57,7 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
   });
 
   let complete = true;
+  const batch = new PendingBatch(destination, counts);
   for await (const page of pages) {
     if (page.final) counts.pages += 1;
     if (page.truncatedByMaxPages) complete = false;
@@ -67,25 +69,59 @@ export async function runPartition(job: PartitionJob, options: PartitionRunOptio
 
     const matching = matchParam(page.records, plan, job.vars);
     const kept = window === undefined ? matching : window.filter(matching);
-    const records = addFields(shapeAll(kept, plan, context), plan, page, job.vars);
-    const state = options.commitState ? stateFor(job.key, window?.progress()) : undefined;
-
-    crashPoint('before-write');
-    const result = await destination.write({ records, ...(state === undefined ? {} : { state }) });
-    crashPoint('after-commit');
-    counts.records_written += result.written;
+    batch.add(addFields(shapeAll(kept, plan, context), plan, page, job.vars));
+    if (options.commitState) batch.setState(stateFor(job.key, window?.progress()));
+    if (batch.size >= BATCH_RECORDS) await batch.flush();
     options.onPage?.();
-    crashPoint('between-pages');
   }
 
   // A newest-first pass cut short by max_pages did not reach the old bookmark: keep it.
   if (window !== undefined && options.commitState && complete) {
-    const state = stateFor(job.key, window.completed());
-    if (state !== undefined) {
-      crashPoint('before-write');
-      await destination.write({ records: [], state });
-      crashPoint('after-commit');
-    }
+    batch.setState(stateFor(job.key, window.completed()));
+  }
+  await batch.flush();
+}
+
+/**
+ * Records wait here until about this many have gathered, then land in one transaction with the
+ * latest state: fewer commits, and a state that always matches the records committed with it.
+ */
+export const BATCH_RECORDS = 1;
+
+class PendingBatch {
+  private records: FlowRecord[] = [];
+  private state: StateEntry[] | undefined;
+
+  constructor(
+    private readonly destination: Destination,
+    private readonly counts: RunCounts,
+  ) {}
+
+  get size(): number {
+    return this.records.length;
+  }
+
+  add(records: FlowRecord[]): void {
+    if (this.records.length === 0) this.records = records;
+    else for (const record of records) this.records.push(record);
+  }
+
+  /** The newest state replaces the one before: it covers every record gathered so far. */
+  setState(state: StateEntry[] | undefined): void {
+    if (state !== undefined) this.state = state;
+  }
+
+  async flush(): Promise<void> {
+    if (this.records.length === 0 && this.state === undefined) return;
+
+    const batch = { records: this.records, ...(this.state === undefined ? {} : { state: this.state }) };
+    this.records = [];
+    this.state = undefined;
+    crashPoint('before-write');
+    const result = await this.destination.write(batch);
+    crashPoint('after-commit');
+    this.counts.records_written += result.written;
+    crashPoint('between-pages');
   }
 }
 
@@ -120,9 +156,30 @@ function shapeAll(
   const shape = plan.step.shape;
   if (shape === undefined) return records as FlowRecord[];
 
+  const constant = constantFields(shape, context);
+  if (constant !== undefined) {
+    for (const record of records) Object.assign(record, constant);
+    return records as FlowRecord[];
+  }
+
   const out: FlowRecord[] = [];
   for (const record of records) out.push(...shapeRecord(record, shape, context));
   return out;
+}
+
+/**
+ * A shape that only adds parameters (site_id, survey_id) adds the same values to every record of
+ * a partition: worked out once, not per record.
+ */
+function constantFields(shape: RecordShape, context: ShapeContext): FlowRecord | undefined {
+  if (shape.explode !== undefined || shape.fields !== undefined || shape.add === undefined) return undefined;
+
+  const values: FlowRecord = {};
+  for (const [name, expression] of Object.entries(shape.add)) {
+    if (typeof expression !== 'string' || !/^(params|parent)\./.test(expression)) return undefined;
+    values[name] = readPath(context, expression) ?? null;
+  }
+  return values;
 }
 
 /** A template step that lists many things keeps only the one a parameter names, when given. */
