@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 import { Command } from 'commander';
-import { parse as parseYaml } from 'yaml';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 
 import { ConfigError, type ConfigIssue } from '../errors/errors.js';
 import type { ApiClient } from '../server/api-client.js';
@@ -83,6 +83,22 @@ export function buildFlowsCommand(cli: CliContext): Command {
             `/api/runs/${encodeURIComponent(runId)}/logs`,
           );
           for (const line of lines) cli.stdout.write(`${JSON.stringify(line)}\n`);
+        }),
+      ),
+  );
+  command.addCommand(
+    addServiceOptions(new Command('export'))
+      .description('print a saved flow as a YAML flow file (credentials by name, never secrets)')
+      .argument('<flow>', 'the flow name or id')
+      .action((reference: string, options: { url?: string }) =>
+        withService(cli, async () => {
+          const client = clientOf(options, cli);
+          const id = await client.idOf('/api/flows', reference);
+          const flow = await client.request<{ definition: unknown }>(
+            'GET',
+            `/api/flows/${encodeURIComponent(id)}`,
+          );
+          cli.stdout.write(stringifyYaml(flow.definition));
         }),
       ),
   );

@@ -114,6 +114,12 @@ describe('hotjar-flow serve as a process', () => {
       db.close();
     }
 
+    const exported = await cli(['flows', 'export', 'cli-flow']);
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(exported.stdout).toContain('credential: emulator');
+    expect(exported.stdout).toContain('template: survey_responses');
+    expect(exported.stdout).not.toContain(emulator.clientSecret);
+
     const removed = await cli(['credentials', 'remove', 'emulator']);
     expect(removed.code).toBe(3);
     expect(removed.stderr).toContain('cli-flow');
