@@ -2,7 +2,7 @@ import { Command } from 'commander';
 
 import { readFlowState, resetFlowState } from '../destinations/flow-state.js';
 import { acquireRunLock } from '../engine/run-lock.js';
-import { stringifyJsonExact } from '../source/json-body.js';
+import { stringifyJsonExact } from '../json/exact-json.js';
 import { loadFlowFile } from '../source/load-flow.js';
 import { dataDirOf, type CliContext } from './cli-context.js';
 

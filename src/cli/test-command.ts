@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 
 import { SampleDestination } from '../destinations/sample-destination.js';
 import { redactUrl } from '../http/redact-secrets.js';
-import { stringifyJsonExact } from '../source/json-body.js';
+import { stringifyJsonExact } from '../json/exact-json.js';
 import { inferSchema } from '../source/infer-schema.js';
 import { loadFlowFile } from '../source/load-flow.js';
 import { dataDirOf, type CliContext } from './cli-context.js';

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 import { DestinationError } from '../errors/errors.js';
 import type { Destination, FlowRecord, OpenContext, WriteMode } from './destination.js';
-import { parseExact } from './exact-json.js';
+import { parseJsonExact } from '../json/exact-json.js';
 import { JsonlDestination } from './jsonl/jsonl-destination.js';
 import { SqliteDestination } from './sqlite/sqlite-destination.js';
 
@@ -34,7 +34,7 @@ const kinds: Kind[] = [
       return text
         .split('\n')
         .filter((line) => line !== '')
-        .map((line) => parseExact(line) as FlowRecord);
+        .map((line) => parseJsonExact(line) as FlowRecord);
     },
   },
 ];

@@ -1,5 +1,5 @@
 import type { FlowRecord } from '../destinations/destination.js';
-import { stringifyJsonExact } from '../source/json-body.js';
+import { stringifyJsonExact } from '../json/exact-json.js';
 import { compareKeys, minusWindow, orderKey, type OrderKey } from '../source/instant-order.js';
 import { readPath, scalarText } from '../source/record-shaper.js';
 import type { IncrementalPlan } from '../source/source-plan.js';

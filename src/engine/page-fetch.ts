@@ -114,7 +114,10 @@ export function startPageFetch(
 function fingerprint(raw: Buffer): string {
   const hash = createHash('sha1').update(String(raw.length));
   if (raw.length <= 8192) return hash.update(raw).digest('hex');
-  return hash.update(raw.subarray(0, 4096)).update(raw.subarray(raw.length - 4096)).digest('hex');
+  return hash
+    .update(raw.subarray(0, 4096))
+    .update(raw.subarray(raw.length - 4096))
+    .digest('hex');
 }
 
 /**

@@ -114,7 +114,10 @@ class PendingBatch {
   async flush(): Promise<void> {
     if (this.records.length === 0 && this.state === undefined) return;
 
-    const batch = { records: this.records, ...(this.state === undefined ? {} : { state: this.state }) };
+    const batch = {
+      records: this.records,
+      ...(this.state === undefined ? {} : { state: this.state }),
+    };
     this.records = [];
     this.state = undefined;
     crashPoint('before-write');
@@ -172,7 +175,8 @@ function shapeAll(
  * a partition: worked out once, not per record.
  */
 function constantFields(shape: RecordShape, context: ShapeContext): FlowRecord | undefined {
-  if (shape.explode !== undefined || shape.fields !== undefined || shape.add === undefined) return undefined;
+  if (shape.explode !== undefined || shape.fields !== undefined || shape.add === undefined)
+    return undefined;
 
   const values: FlowRecord = {};
   for (const [name, expression] of Object.entries(shape.add)) {

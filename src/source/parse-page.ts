@@ -2,7 +2,7 @@ import { ParseError } from '../errors/errors.js';
 import { describeResponse } from '../http/describe-response.js';
 import type { HttpRequest, HttpResponse } from '../http/http-types.js';
 import type { FlowRecord } from '../destinations/destination.js';
-import { parseJsonExact } from './json-body.js';
+import { parseJsonExact } from '../json/exact-json.js';
 import { queryPath } from './json-path.js';
 import type { StepPlan } from './source-plan.js';
 

@@ -20,7 +20,7 @@ import type {
   WriteBatch,
   WriteResult,
 } from '../destination.js';
-import { stringifyExact } from '../exact-json.js';
+import { stringifyExact } from '../../json/exact-json.js';
 import { syncDirectory } from './atomic-file.js';
 import { expandPathMacros } from './expand-path-macros.js';
 import {

@@ -2,7 +2,7 @@ import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import { DestinationError } from '../../errors/errors.js';
-import { parseExact, stringifyExact } from '../exact-json.js';
+import { parseJsonExact, stringifyExact } from '../../json/exact-json.js';
 import { writeFileAtomic } from './atomic-file.js';
 
 /**
@@ -36,7 +36,7 @@ export async function readJsonlStateFile(path: string): Promise<JsonlState | und
     throw error;
   }
 
-  return toState(parseExact(text), path);
+  return toState(parseJsonExact(text), path);
 }
 
 /** Writes the state file atomically (a reader sees the old content or the new, never a mix). */

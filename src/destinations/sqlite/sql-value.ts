@@ -1,5 +1,5 @@
 import { DestinationError } from '../../errors/errors.js';
-import { stringifyExact } from '../exact-json.js';
+import { stringifyExact } from '../../json/exact-json.js';
 
 /** What better-sqlite3 binds: each maps to one SQLite storage class. */
 export type SqlValue = string | number | bigint | null;

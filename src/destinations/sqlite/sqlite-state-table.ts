@@ -1,6 +1,6 @@
 import type { Database, Statement } from 'better-sqlite3';
 
-import { parseExact, stringifyExact } from '../exact-json.js';
+import { parseJsonExact, stringifyExact } from '../../json/exact-json.js';
 import type { StateEntry } from '../destination.js';
 
 /** The table holding every flow's sync state inside a SQLite destination file. */
@@ -55,7 +55,7 @@ export class SqliteStateTable {
     const rows = db
       .prepare(`SELECT partition, value FROM ${STATE_TABLE} WHERE flow = ? ORDER BY partition`)
       .all(flow) as { partition: string; value: string }[];
-    return new Map(rows.map((row) => [row.partition, parseExact(row.value)]));
+    return new Map(rows.map((row) => [row.partition, parseJsonExact(row.value)]));
   }
 
   /** Deletes the flow's entries; returns how many there were. */

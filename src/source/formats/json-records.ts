@@ -1,6 +1,6 @@
 import type { FlowRecord } from '../../destinations/destination.js';
 import { HotjarFlowError } from '../../errors/hotjar-flow-error.js';
-import { parseJsonExact } from '../json-body.js';
+import { parseJsonExact } from '../../json/exact-json.js';
 import { queryPath } from '../json-path.js';
 import { errorText, parseFailure, type ParseFailureContext } from './body-head.js';
 import { ExactNumberTokenizer } from './exact-number-tokenizer.js';

@@ -1,7 +1,7 @@
 import type { FlowRecord } from '../../destinations/destination.js';
 import { ParseError } from '../../errors/errors.js';
 import { bodyPreview } from '../../http/describe-response.js';
-import { parseJsonExact } from '../json-body.js';
+import { parseJsonExact } from '../../json/exact-json.js';
 import { errorText } from './body-head.js';
 import { decodeText } from './decode-text.js';
 
