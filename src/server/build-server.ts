@@ -26,6 +26,8 @@ import { ROUTES, roleAllows, type RouteSpec } from './route-table.js';
 import { accessRoutes } from './routes/access-routes.js';
 import { credentialRoutes } from './routes/credential-routes.js';
 import { flowRoutes } from './routes/flow-routes.js';
+import { flowStateRoutes } from './routes/flow-state-routes.js';
+import { notificationRoutes } from './routes/notification-routes.js';
 import { miscRoutes } from './routes/misc-routes.js';
 import type { RouteHandlers, ServerContext } from './server-context.js';
 import { SessionStore } from './session-store.js';
@@ -146,6 +148,7 @@ function buildContext(options: BuildServerOptions): ServerContext {
     sessions: new SessionStore(),
     logger,
     secureCookies: options.secureCookies ?? false,
+    dataDir: options.dataDir,
   };
 }
 
@@ -155,6 +158,8 @@ function allHandlers(context: ServerContext): RouteHandlers {
     ...accessRoutes(context),
     ...credentialRoutes(context),
     ...flowRoutes(context),
+    ...flowStateRoutes(context),
+    ...notificationRoutes(context),
   };
 }
 

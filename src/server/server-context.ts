@@ -21,6 +21,8 @@ export interface ServerContext {
   logger: Logger;
   /** Cookies get `Secure` when the service is reached over HTTPS. */
   secureCookies: boolean;
+  /** Where run locks and the state of file destinations live. */
+  dataDir: string;
 }
 
 /** One request as a handler sees it. `caller` is null only on public routes. */

@@ -2,6 +2,8 @@ import { ConfigError } from '../errors/errors.js';
 import type { Logger } from '../log/logger.js';
 import { validateFlow } from '../source/load-flow.js';
 import type { FlowConfig } from '../source/schema/flow-schema.js';
+import { parseSchedule } from '../scheduler/schedule.js';
+import { upcomingTicks } from '../scheduler/schedule-ticks.js';
 import type { FlowRecord, FlowStatus, Page, PageRequest, Store } from '../store/store.js';
 import { StoreNotFoundError } from '../errors/errors.js';
 import type { Actor } from './actor.js';
@@ -145,7 +147,7 @@ export class FlowService {
   }
 
   private view(record: FlowRecord): FlowView {
-    const next = this.options.nextRuns?.(record.id) ?? [];
+    const next = this.options.nextRuns?.(record.id) ?? upcomingRunsOf(record, new Date());
     return {
       id: record.id,
       name: record.name,
@@ -179,4 +181,15 @@ export class FlowService {
 
 function issue(code: string, message: string): ConfigError {
   return new ConfigError([{ code, path: 'source.credential', message }]);
+}
+
+/** The next five times an active, scheduled flow will run (none for a paused or bad schedule). */
+export function upcomingRunsOf(record: FlowRecord, now: Date): Date[] {
+  if (record.status !== 'active' || record.schedule === null || record.schedule === '') return [];
+  try {
+    const schedule = parseSchedule(record.schedule);
+    return upcomingTicks(schedule, { after: now, anchor: new Date(record.created_at), count: 5 });
+  } catch {
+    return [];
+  }
 }

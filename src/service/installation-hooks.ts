@@ -19,9 +19,6 @@ export interface Installation {
 }
 
 /**
- * TODO(#6): flows do not show the scheduler's next run times yet (`Scheduler.nextRuns` is
- * asynchronous; `FlowService` takes a synchronous source).
- *
  * Notifications for finished runs and failed credential tests; the schedule refreshed whenever a
  * flow is saved, paused, activated or deleted. Webhook targets come from the environment.
  */
