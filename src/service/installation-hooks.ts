@@ -2,7 +2,7 @@ import { FlowLockedError } from '../errors/errors.js';
 import type { Logger } from '../log/logger.js';
 import { Notifier } from '../notifications/index.js';
 import { webhookTargetsFromEnv } from '../notifications/index.js';
-import { Scheduler, type StartRunResult } from '../scheduler/index.js';
+import { Scheduler, type StartRunResult, type TimerClock } from '../scheduler/index.js';
 import type { Store } from '../store/store.js';
 import type { RunExecutor } from './run-executor.js';
 import type { ServiceHooks } from './service-hooks.js';
@@ -16,6 +16,8 @@ export interface Installation {
   stopScheduling(): Promise<void>;
   /** Waits for pending notifications and webhook posts. */
   stopNotifying(): Promise<void>;
+  /** Resolves when the scheduler has handled every tick that is due (for tests). */
+  idle(): Promise<void>;
 }
 
 /**
@@ -26,6 +28,8 @@ export function installationHooks(options: {
   store: Store;
   logger: Logger;
   env: NodeJS.ProcessEnv;
+  /** The scheduler's clock; default the system's. Tests move a manual one. */
+  clock?: TimerClock;
 }): Installation {
   const { store, logger } = options;
   const notifier = new Notifier({ store, logger, webhooks: webhookTargetsFromEnv(options.env) });
@@ -49,6 +53,7 @@ export function installationHooks(options: {
         store,
         logger,
         startRun: (id) => startRun(store, runs, id),
+        ...(options.clock === undefined ? {} : { clock: options.clock }),
       });
       await state.scheduler.start();
       notifier.start();
@@ -57,6 +62,9 @@ export function installationHooks(options: {
       await state.scheduler?.stop();
     },
     stopNotifying: () => notifier.stop(),
+    idle: async () => {
+      await state.scheduler?.idle();
+    },
   };
 }
 

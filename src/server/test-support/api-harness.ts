@@ -10,6 +10,7 @@ import type { Role, Store } from '../../store/store.js';
 import type { StoreBackend, StoreTarget } from '../../store/test-support/store-backends.js';
 import { CredentialVault } from '../../vault/credential-vault.js';
 import { loadMasterKey } from '../../vault/master-key.js';
+import type { Installation } from '../../service/installation-hooks.js';
 import { buildServer, type HotjarFlowServer } from '../build-server.js';
 
 export const ADMIN_TOKEN = 'admin-token-for-tests-0123456789';
@@ -51,7 +52,12 @@ export class ApiHarness {
     this.secrets.push(emulator.clientSecret);
   }
 
-  static async start(backend: StoreBackend, emulatorLatencyMs = 0): Promise<ApiHarness> {
+  static async start(
+    backend: StoreBackend,
+    emulatorLatencyMs = 0,
+    installationFactory?: (store: Store) => Installation,
+    storeNow?: () => Date,
+  ): Promise<ApiHarness> {
     const emulator = await startEmulator({
       surveys: 2,
       responses: 120,
@@ -59,6 +65,8 @@ export class ApiHarness {
     });
     const dataDir = mkdtempSync(join(tmpdir(), 'hotjar-flow-api-'));
     const harness = new ApiHarness(emulator, await backend.fresh(), dataDir);
+    harness.installationFactory = installationFactory;
+    harness.storeNow = storeNow;
     await harness.open();
     await harness.makeRoleTokens();
     return harness;
@@ -68,11 +76,19 @@ export class ApiHarness {
     return join(this.dataDir, 'files');
   }
 
+  /** The store's clock; default the system's. */
+  storeNow: (() => Date) | undefined;
+  /** When set, each `open` joins a scheduler and notifier made by it, as `serve` does. */
+  installationFactory: ((store: Store) => Installation) | undefined;
+  installation: Installation | undefined;
+
   /** Builds and starts the service on the store (again, after `stop`). */
   async open(): Promise<void> {
-    this.store = await this.target.open();
+    this.store = await this.target.open(this.storeNow === undefined ? {} : { now: this.storeNow });
     this.services = createEngineServices({ logger: silentLogger(), templates: hotjarTemplates() });
+    this.installation = this.installationFactory?.(this.store);
     this.server = await buildServer({
+      ...(this.installation === undefined ? {} : { hooks: this.installation.hooks }),
       store: this.store,
       vault: new CredentialVault(loadMasterKey({ dataDir: this.dataDir, env: {} }).key),
       services: this.services,
@@ -82,11 +98,14 @@ export class ApiHarness {
       adminToken: ADMIN_TOKEN,
     });
     this.url = await this.server.listen({ port: 0, host: '127.0.0.1' });
+    await this.installation?.start(this.server.runs);
   }
 
   /** Stops the service and closes the store (a restart is `stop` then `open`). */
   async stop(graceMs = 5000): Promise<void> {
+    await this.installation?.stopScheduling();
     await this.server.close(graceMs);
+    await this.installation?.stopNotifying();
     await this.services.http.close();
     await this.target.closeAll();
   }
