@@ -65,6 +65,13 @@ describe.each(backends)('flow schedules, state and notifications on the $name st
       status: 'succeeded',
     });
 
+    // The key's creation date was not given: its first successful use stands in for it.
+    const credential = await api.call('GET', '/api/credentials', { token: api.tokenOf('viewer') });
+    const used = (credential.body as { items: Json[] }).items.find(
+      (c) => c['name'] === 'hotjar-main',
+    );
+    expect(used?.['key_created_on']).toBe(new Date().toISOString().slice(0, 10));
+
     const state = await api.call('GET', `/api/flows/${id}/state`, { token: api.tokenOf('viewer') });
     expect(state.status).toBe(200);
     expect(Object.keys((state.body as { partitions: Json }).partitions)).toHaveLength(2);
@@ -79,6 +86,51 @@ describe.each(backends)('flow schedules, state and notifications on the $name st
       token: api.tokenOf('viewer'),
     });
     expect((cleared.body as { partitions: Json }).partitions).toEqual({});
+  });
+
+  it('tests credentials with a readable reason for a plan without the API and an unreachable host', async () => {
+    const observe = api.emulator.createOrganization({
+      plan: 'observe_scale',
+      sites: 1,
+      surveys: 1,
+      responses: 1,
+    });
+    const key = api.emulator.createKey({ organizationId: observe.id });
+    const planned = await api.call('POST', '/api/credentials', {
+      body: {
+        name: 'observe-only',
+        type: 'hotjar',
+        client_id: key.clientId,
+        client_secret: key.clientSecret,
+        base_url: api.emulator.url,
+      },
+    });
+    const planTest = await api.call(
+      'POST',
+      `/api/credentials/${(planned.body as Json)['id'] as string}/test`,
+      {
+        body: { site_id: observe.sites[0]?.id ?? '' },
+      },
+    );
+    expect(planTest.body).toMatchObject({ status: 'failed' });
+    expect(String((planTest.body as Json)['message'])).toMatch(/403.*plan/);
+
+    const away = await api.call('POST', '/api/credentials', {
+      body: {
+        name: 'nowhere',
+        type: 'hotjar',
+        client_id: 'id',
+        client_secret: 'secret-value-x',
+        base_url: 'http://127.0.0.1:9',
+      },
+    });
+    const awayTest = await api.call(
+      'POST',
+      `/api/credentials/${(away.body as Json)['id'] as string}/test`,
+    );
+    expect(awayTest.body).toMatchObject({ status: 'failed' });
+    expect(String((awayTest.body as Json)['message'])).toMatch(/unreachable/);
+    api.secrets.push(key.clientSecret, 'secret-value-x');
   });
 
   it('lists notifications, unread ones on request, and marks them read', async () => {

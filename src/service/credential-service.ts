@@ -117,6 +117,7 @@ export class CredentialService {
     });
 
     await this.options.store.recordCredentialTest(id, result);
+    if (result.status === 'verified') await this.noteFirstUse(record.id);
     await this.audit(actor, 'test', id, null, {
       status: result.status,
       tested_at: result.tested_at,
@@ -128,6 +129,23 @@ export class CredentialService {
       this.options.logger,
     );
     return result;
+  }
+
+  /**
+   * Hotjar keys expire a year after they were made and the API does not say when that was: when
+   * nobody told us, the first day the key worked stands in for it, so expiry warnings still come.
+   */
+  async noteFirstUse(id: string, today: Date = new Date()): Promise<void> {
+    const record = await this.options.store.getCredential(id);
+    if (record.type !== 'hotjar' || record.key_created_on !== null) return;
+
+    await this.options.store.updateCredential(id, {
+      key_created_on: today.toISOString().slice(0, 10),
+    });
+    this.options.logger.info(
+      { credential: record.name },
+      'key creation date taken from its first use',
+    );
   }
 
   /** A stored credential by id, else by name (flows may name either). */

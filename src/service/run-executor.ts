@@ -120,6 +120,14 @@ export class RunExecutor {
     await Promise.all(all());
   }
 
+  private async noteCredentialsUsed(flow: FlowRecord): Promise<void> {
+    for (const id of flow.credential_ids) {
+      await this.options.credentials.noteFirstUse(id).catch((error: unknown) => {
+        this.options.logger.warn({ err: error, credential: id }, 'could not note the first use');
+      });
+    }
+  }
+
   private async execute(flow: FlowRecord, queued: RunRecord, signal: AbortSignal): Promise<void> {
     const sink = new RunLogSink(this.options.store, queued.id, this.options.logger);
     const runLogger = createLogger({ level: 'info', destination: sink });
@@ -142,6 +150,7 @@ export class RunExecutor {
     });
 
     this.options.logger.info({ flow: flow.name, run: run.id, status }, 'run finished');
+    if (status === 'succeeded') await this.noteCredentialsUsed(flow);
     const previousStatus = await this.previousStatus(flow.id, run.id);
     await emitHook(
       this.options.hooks,
