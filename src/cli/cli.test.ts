@@ -279,3 +279,46 @@ describe('hotjar-flow start', () => {
     ).toEqual(expected);
   });
 });
+
+describe('hotjar-flow start without --once', () => {
+  it('keeps serving the API after the demo run, until Ctrl-C', async () => {
+    const child = spawn(
+      process.execPath,
+      [
+        BIN,
+        'start',
+        '--port',
+        '0',
+        '--db',
+        join(dir, 'serving', 'hotjar.db'),
+        '--data-dir',
+        join(dir, 'serving-data'),
+      ],
+      {
+        env: {
+          ...process.env,
+          HOTJAR_CLIENT_ID: '',
+          HOTJAR_FLOW_LOG_LEVEL: 'warn',
+          HOTJAR_FLOW_ADMIN_PASSWORD: 'a-long-password-for-tests',
+        },
+      },
+    );
+    let stdout = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = stdout.split('\n').find((l) => l.startsWith('{"url"'));
+        if (line !== undefined) resolve((JSON.parse(line) as { url: string }).url);
+      });
+      child.on('close', () => reject(new Error(`start ended early: ${stdout}`)));
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.on('close', (code) => resolve(code)),
+    );
+
+    expect(stdout).toContain('survey_responses');
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+  });
+});

@@ -13,6 +13,7 @@ interface StartOptions {
   once?: boolean;
   db: string;
   dataDir?: string;
+  port: string;
 }
 
 /**
@@ -26,6 +27,7 @@ export function buildStartCommand(cli: CliContext): Command {
     .option('--once', 'stop after the demo run')
     .option('--db <path>', 'the SQLite file', './data/hotjar.db')
     .option('--data-dir <dir>', 'where credentials, flows and state live')
+    .option('--port <n>', 'the port the service listens on afterwards (0: a free one)', '8787')
     .action(async (options: StartOptions) => {
       const real = realCredential(cli.env);
       const emulator = real === undefined ? await startEmulator({ logger: cli.logger }) : undefined;
@@ -50,11 +52,26 @@ export function buildStartCommand(cli: CliContext): Command {
         cli.stdout.write(formatSummary(summary));
         if (summary.status === 'succeeded') cli.stdout.write(whereTheDataIs(options.db));
         cli.exitCode = summary.status === 'succeeded' ? ExitCode.success : ExitCode.runFailed;
+        if (options.once !== true && summary.status === 'succeeded')
+          await keepServing(cli, options);
       } finally {
         await emulator?.close();
       }
-      // TODO(#6): without --once, keep serving the web app once `serve` exists.
     });
+}
+
+/** Without --once the service goes on (with the emulator, when one was started) until Ctrl-C. */
+async function keepServing(cli: CliContext, options: StartOptions): Promise<void> {
+  cli.stderr.write(
+    'Serving the API until Ctrl-C (`npm start -- --once` stops after the demo run).\n',
+  );
+  const { buildServeCommand } = await import('./serve-command.js');
+  const args = [
+    '--port',
+    options.port,
+    ...(options.dataDir === undefined ? [] : ['--data-dir', options.dataDir]),
+  ];
+  await buildServeCommand(cli).parseAsync(args, { from: 'user' });
 }
 
 interface DemoSource {

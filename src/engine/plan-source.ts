@@ -26,7 +26,7 @@ async function credentialOf(
   if (typeof reference !== 'string') return reference as CredentialConfig;
 
   if (resolveCredential === undefined) {
-    // TODO(#6): stored credentials come with the encrypted credential vault.
+    // Callers that can reach a credential store (the CLI, the service) pass a resolver.
     const message = `stored credential "${reference}" cannot be used here: write the credential inline`;
     throw new ConfigError([{ code: 'CREDENTIAL_UNKNOWN', path: 'source.credential', message }]);
   }

@@ -83,8 +83,6 @@ interface Prepared {
   headers: Record<string, string>;
 }
 
-// TODO(#3): no HTTP(S) proxy support (HTTPS_PROXY / NO_PROXY are not read).
-
 const PROXY_VARIABLES = ['HTTP_PROXY', 'HTTPS_PROXY', 'http_proxy', 'https_proxy'];
 
 /**

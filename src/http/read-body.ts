@@ -29,8 +29,8 @@ export class TruncatedBodyError extends Error {
   }
 }
 
-// TODO(#3): bodies are buffered whole (up to maxBodyBytes); a streaming variant would let the
-// engine parse a 200 MB page within a fixed memory budget.
+// Bodies read here are buffered whole (error answers, token answers); page bodies stream through
+// `consumeBody` instead (see send-attempt.ts).
 
 /**
  * Reads a whole body into memory, refusing more than `maxBodyBytes` (wire or decoded), and decodes

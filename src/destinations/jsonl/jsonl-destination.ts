@@ -61,9 +61,9 @@ interface OpenState {
  * bytes past that size (a batch whose state never landed) are cut off. `replace` writes a
  * temporary file that `commit` renames over the target.
  *
- * Append does not de-duplicate by primary key: a file has no index to look a key up in.
- * TODO(#3): skip re-read records by key in append mode (for a newest-first incremental pass
- * that was interrupted), e.g. with a key set kept beside the state.
+ * Append does not de-duplicate by primary key (a file has no index to look a key up in): the
+ * engine does, for incremental passes, with the written spans and re-read window it keeps in the
+ * state (see engine/incremental-window.ts).
  */
 export class JsonlDestination implements Destination {
   private queue: Promise<unknown> = Promise.resolve();
