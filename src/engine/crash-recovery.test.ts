@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { copyFileSync, cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { BIN, runCli, type CliResult } from '../cli/test-support/cli-process.js';
 import { startEmulator, type RunningEmulator } from '../emulator/start-emulator.js';
 import { readRows, tempDir } from './test-support/run-against-emulator.js';
 
@@ -13,7 +12,6 @@ import { readRows, tempDir } from './test-support/run-against-emulator.js';
  * transaction, after a commit, between pages), then reruns it: the table must equal a clean run's
  * — nothing lost, nothing twice — for full and incremental runs in append mode.
  */
-const BIN = fileURLToPath(new URL('../../bin/hotjar-flow.js', import.meta.url));
 const POINTS = ['before-write', 'in-transaction', 'after-commit', 'between-pages'] as const;
 const KILLS_PER_POINT = 7;
 
@@ -31,31 +29,14 @@ afterAll(async () => {
   await emulator.close();
 });
 
-interface CliResult {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(flowFile: string, dataDir: string, crashAt?: string): Promise<CliResult> {
+/** `hotjar-flow run FLOW --json`, with an optional seeded kill point. */
+function runFlowCli(flowFile: string, dataDir: string, crashAt?: string): Promise<CliResult> {
   const env = {
-    ...process.env,
     HJ_ID: emulator.clientId,
     HJ_SECRET: emulator.clientSecret,
     HOTJAR_FLOW_CRASH_AT: crashAt ?? '',
-    HOTJAR_FLOW_LOG_LEVEL: 'warn',
   };
-  const child = spawn(process.execPath, [BIN, 'run', flowFile, '--json', '--data-dir', dataDir], {
-    env,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  return runCli(['run', flowFile, '--json', '--data-dir', dataDir], { env });
 }
 
 function writeFlow(dbPath: string, name: string, destination?: string): string {
@@ -109,15 +90,15 @@ async function crashThenRerun(
   dataDir: string,
   crashAt: string,
 ): Promise<{ killed: boolean; rerun: CliResult }> {
-  const crashed = await runCli(flowFile, dataDir, crashAt);
-  const rerun = await runCli(flowFile, dataDir);
+  const crashed = await runFlowCli(flowFile, dataDir, crashAt);
+  const rerun = await runFlowCli(flowFile, dataDir);
   return { killed: crashed.signal === 'SIGKILL', rerun };
 }
 
 describe('crash recovery through the CLI', () => {
   it('a full run killed at any of 28 seeded points, then rerun, equals a clean run', async () => {
     const clean = join(dir, 'clean-full.db');
-    const cleanRun = await runCli(writeFlow(clean, 'crash-full'), join(dir, 'clean-data'));
+    const cleanRun = await runFlowCli(writeFlow(clean, 'crash-full'), join(dir, 'clean-data'));
     expect(cleanRun.code, cleanRun.stderr).toBe(0);
     const expected = ids(clean);
     expect(expected).toHaveLength(2200);
@@ -140,13 +121,13 @@ describe('crash recovery through the CLI', () => {
 
   it('an incremental run killed at any of 28 seeded points, then rerun, equals a clean incremental run', async () => {
     const base = join(dir, 'base.db');
-    const baseRun = await runCli(writeFlow(base, 'crash-inc'), join(dir, 'base-data'));
+    const baseRun = await runFlowCli(writeFlow(base, 'crash-inc'), join(dir, 'base-data'));
     expect(baseRun.code, baseRun.stderr).toBe(0);
 
     emulator.addResponses(330);
     const clean = join(dir, 'clean-inc.db');
     copyFileSync(base, clean);
-    const cleanRun = await runCli(writeFlow(clean, 'crash-inc'), join(dir, 'clean-inc-data'));
+    const cleanRun = await runFlowCli(writeFlow(clean, 'crash-inc'), join(dir, 'clean-inc-data'));
     expect(cleanRun.code, cleanRun.stderr).toBe(0);
     const expected = ids(clean);
     expect(expected).toHaveLength(2200 + 330);
@@ -174,13 +155,13 @@ describe('crash recovery through the CLI', () => {
     const flowFor = (file: string): string => writeFlow('', 'crash-jsonl', jsonl(file));
     const baseFile = join(dir, 'base.jsonl');
     const baseData = join(dir, 'jsonl-base-data');
-    expect((await runCli(flowFor(baseFile), baseData)).code).toBe(0);
+    expect((await runFlowCli(flowFor(baseFile), baseData)).code).toBe(0);
 
     emulator.addResponses(240);
     const cleanFile = join(dir, 'clean.jsonl');
     copyFileSync(baseFile, cleanFile);
     cpSync(baseData, join(dir, 'jsonl-clean-data'), { recursive: true });
-    const cleanRun = await runCli(flowFor(cleanFile), join(dir, 'jsonl-clean-data'));
+    const cleanRun = await runFlowCli(flowFor(cleanFile), join(dir, 'jsonl-clean-data'));
     expect(cleanRun.code, cleanRun.stderr).toBe(0);
     const expected = jsonlIds(cleanFile);
     expect(new Set(expected).size).toBe(expected.length);
